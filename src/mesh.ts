@@ -1,0 +1,189 @@
+import { Construct } from 'constructs';
+import { cidrsOverlap, parseCidr } from './cidr';
+import { Cluster, ClusterProps } from './cluster';
+import { DEFAULT_TRUST_DOMAIN } from './install-inputs';
+import { ISTIO_SYSTEM_NAMESPACE } from './istio';
+import { isLabelValue, isTrustDomain } from './names';
+import { Network } from './network';
+import { formatProblem, Problem, throwIfProblems } from './problem';
+
+/** Props of a {@link Mesh}. */
+export interface MeshProps {
+  /**
+   * The mesh ID (`global.meshID`), the same on every cluster of the mesh.
+   * @see https://istio.io/latest/docs/setup/install/multicluster/before-you-begin/
+   */
+  readonly meshId: string;
+
+  /**
+   * The trust domain (`meshConfig.trustDomain`) shared by the clusters' workload identities.
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
+}
+
+/**
+ * An Istio service mesh spanning one or more clusters on one or more networks: the registry of its
+ * networks and clusters and the place of every mesh-wide check.
+ *
+ * The flow is one-directional: declare networks and clusters, `validate()` (every problem at once),
+ * then `build()` creates each cluster's objects, which the writer (`synthesizeMesh`) emits.
+ *
+ * @see https://istio.io/latest/docs/ops/deployment/deployment-models/
+ */
+export class Mesh extends Construct {
+  /** The mesh ID. */
+  public readonly meshId: string;
+  /** The trust domain. */
+  public readonly trustDomain: string;
+  /** The namespace of the control plane on every cluster. */
+  public readonly controlPlaneNamespace = ISTIO_SYSTEM_NAMESPACE;
+
+  private readonly _networks = new Map<string, Network>();
+  private readonly _clusters = new Map<string, Cluster>();
+  private built = false;
+
+  constructor(scope: Construct, id: string, props: MeshProps) {
+    super(scope, id);
+    this.meshId = props.meshId;
+    this.trustDomain = props.trustDomain ?? DEFAULT_TRUST_DOMAIN;
+    // Plain `App.synth()` users get the same checks as `synthesizeMesh()`.
+    this.node.addValidation({ validate: () => this.validate().map(formatProblem) });
+  }
+
+  /** Declares a network. Network names are unique in a mesh. */
+  public addNetwork(name: string): Network {
+    if (this._networks.has(name)) {
+      throw new Error(`network "${name}" is declared twice in mesh "${this.meshId}"; declare each network once and reuse the returned Network`);
+    }
+    const network = new Network(this, name);
+    this._networks.set(name, network);
+    return network;
+  }
+
+  /** Declares a cluster. Cluster names are unique in a mesh: they are Istio cluster IDs. */
+  public addCluster(name: string, props: ClusterProps): Cluster {
+    if (this._clusters.has(name)) {
+      throw new Error(`cluster "${name}" is declared twice in mesh "${this.meshId}"; cluster names are Istio cluster IDs and must be unique`);
+    }
+    if (props.network.mesh !== this) {
+      throw new Error(`cluster "${name}": network "${props.network.name}" belongs to another mesh; create it with this mesh's addNetwork()`);
+    }
+    const cluster = new Cluster(this, name, props);
+    this._clusters.set(name, cluster);
+    return cluster;
+  }
+
+  /** The networks, in declaration order. */
+  public get networks(): Network[] {
+    return [...this._networks.values()];
+  }
+
+  /** The clusters, in declaration order. */
+  public get clusters(): Cluster[] {
+    return [...this._clusters.values()];
+  }
+
+  /** A cluster by name. */
+  public cluster(name: string): Cluster | undefined {
+    return this._clusters.get(name);
+  }
+
+  /** True when the mesh's clusters are on more than one network (east-west gateways needed). */
+  public get isMultiNetwork(): boolean {
+    return new Set(this.clusters.map((c) => c.network)).size > 1;
+  }
+
+  /** Every problem of the model, mesh-wide and per cluster. Empty when the mesh is valid. */
+  public validate(): Problem[] {
+    const problems: Problem[] = [];
+    if (!isLabelValue(this.meshId) || this.meshId === '') {
+      problems.push({
+        field: 'meshID', value: this.meshId, message: 'is not a valid mesh ID',
+        allowed: 'letters, digits, "-", "_" and ".", at most 63 characters (it is used as a label value)',
+        fix: 'use a short name such as "mesh1"',
+      });
+    }
+    if (!isTrustDomain(this.trustDomain)) {
+      problems.push({
+        field: 'trustDomain', value: this.trustDomain, message: 'is not a valid SPIFFE trust domain',
+        allowed: 'lowercase letters, digits, ".", "-" and "_"', fix: 'use e.g. "cluster.local" or "mesh1.example.com"',
+      });
+    }
+    if (this._clusters.size === 0) {
+      problems.push({ field: 'clusters', message: 'the mesh has no cluster', fix: 'declare at least one cluster' });
+    }
+    for (const network of this.networks) {
+      if (!isLabelValue(network.name) || network.name === '') {
+        problems.push({
+          field: 'network', value: network.name, message: 'is not a valid network name (it becomes the topology.istio.io/network label)',
+          allowed: 'letters, digits, "-", "_" and ".", at most 63 characters', fix: 'use a name such as "network1"',
+        });
+      }
+    }
+    for (const cluster of this.clusters) problems.push(...cluster.problems());
+    for (const network of this.networks) problems.push(...this.networkProblems(network));
+    return problems;
+  }
+
+  /**
+   * Creates every cluster's objects. Throws a MeshValidationError listing every problem when the
+   * model is invalid; nothing is created then. Idempotent.
+   */
+  public build(): void {
+    if (this.built) return;
+    throwIfProblems(this.validate());
+    for (const cluster of this.clusters) cluster._build();
+    this.built = true;
+  }
+
+  private networkProblems(network: Network): Problem[] {
+    const problems: Problem[] = [];
+    const clusters = network.clusters;
+    if (clusters.length === 0) return problems;
+
+    // Istio requires unique, non-overlapping pod and service ranges among clusters of one network,
+    // because their pods reach each other's IPs directly.
+    if (clusters.length > 1) {
+      const ranges = clusters.flatMap((c) => (['podSubnet', 'svcSubnet'] as const)
+        .map((field) => ({ cluster: c, field, cidr: c[field] !== undefined ? parseCidr(c[field]!) : undefined }))
+        .filter((r) => r.cidr !== undefined));
+      for (let i = 0; i < ranges.length; i++) {
+        for (let j = i + 1; j < ranges.length; j++) {
+          const a = ranges[i];
+          const b = ranges[j];
+          if (a.cluster !== b.cluster && cidrsOverlap(a.cidr!, b.cidr!)) {
+            problems.push({
+              cluster: b.cluster.name, field: b.field, value: b.cidr!.text,
+              message: `overlaps ${a.field} ${a.cidr!.text} of cluster "${a.cluster.name}" on the same network "${network.name}"`,
+              allowed: 'ranges that are unique and non-overlapping among the clusters of one network',
+              fix: `give the clusters of network "${network.name}" disjoint ranges, or put them on different networks`,
+            });
+          }
+        }
+      }
+      for (const field of ['podSubnet', 'svcSubnet'] as const) {
+        const declared = clusters.filter((c) => c[field] !== undefined);
+        if (declared.length > 0 && declared.length < clusters.length) {
+          for (const c of clusters.filter((x) => x[field] === undefined)) {
+            problems.push({
+              cluster: c.name, field,
+              message: `is missing while ${declared.map((d) => `"${d.name}"`).join(', ')} on the same network "${network.name}" declare it, so overlap cannot be checked`,
+              fix: `declare ${field} on every cluster of network "${network.name}" (or on none)`,
+            });
+          }
+        }
+      }
+    }
+
+    // On a multi-network mesh, a network is reachable from the others only through an east-west gateway.
+    if (this.isMultiNetwork && !clusters.some((c) => c.hasEastWestGateway)) {
+      problems.push({
+        cluster: clusters[0].name, field: 'eastWestGateway.enabled', value: false,
+        message: `network "${network.name}" has no east-west gateway, so clusters on other networks cannot reach its services`,
+        fix: `enable the east-west gateway on at least one cluster of network "${network.name}"`,
+      });
+    }
+    return problems;
+  }
+}

@@ -1,0 +1,135 @@
+import { App } from 'cdk8s';
+import { ControlPlane, Mesh } from '../src';
+import { find, objectsByCluster, meshOf } from './support/mesh';
+
+const MULTI_NETWORK = {
+  meshID: 'mesh1',
+  clusters: [
+    { clusterName: 'cluster1', network: 'network1', apiServer: 'https://c1.example.com:6443' },
+    { clusterName: 'cluster2', network: 'network2', apiServer: 'https://c2.example.com:6443' },
+  ],
+};
+
+const SINGLE_NETWORK = {
+  meshID: 'mesh1',
+  clusters: [
+    { clusterName: 'cluster1', network: 'network1', podSubnet: '10.10.0.0/16', svcSubnet: '10.255.10.0/24' },
+    { clusterName: 'cluster2', network: 'network1', podSubnet: '10.20.0.0/16', svcSubnet: '10.255.20.0/24' },
+  ],
+};
+
+describe('multi-primary, multi-network (ISTIO-MULTICLUSTER-FACTS §4.2)', () => {
+  const objects = objectsByCluster(meshOf(MULTI_NETWORK));
+
+  test.each([['cluster1', 'network1'], ['cluster2', 'network2']])('%s: istio-system is labelled with its network %s', (cluster, network) => {
+    const ns = find(objects[cluster], 'Namespace', 'istio-system');
+    expect(ns.metadata.labels).toEqual({ 'topology.istio.io/network': network });
+  });
+
+  test.each([['cluster1', 'network1'], ['cluster2', 'network2']])('%s: east-west gateway carries network %s in every place Istio reads it', (cluster, network) => {
+    const svc = find(objects[cluster], 'Service', 'istio-eastwestgateway', 'istio-system');
+    expect(svc.metadata.labels['topology.istio.io/network']).toBe(network);
+    expect(svc.spec.type).toBe('LoadBalancer');
+    expect(svc.spec.ports.map((p: any) => [p.name, p.port])).toEqual([
+      ['status-port', 15021], ['tls', 15443], ['tls-istiod', 15012], ['tls-webhook', 15017],
+    ]);
+    const deploy = find(objects[cluster], 'Deployment', 'istio-eastwestgateway', 'istio-system');
+    const pod = deploy.spec.template;
+    expect(pod.metadata.labels).toMatchObject({ 'istio': 'eastwestgateway', 'app': 'istio-eastwestgateway', 'topology.istio.io/network': network });
+    expect(pod.metadata.annotations['inject.istio.io/templates']).toBe('gateway');
+    expect(pod.spec.containers[0].env).toEqual([{ name: 'ISTIO_META_REQUESTED_NETWORK_VIEW', value: network }]);
+  });
+
+  test('each cluster exposes its services with cross-network-gateway (AUTO_PASSTHROUGH on 15443)', () => {
+    for (const cluster of ['cluster1', 'cluster2']) {
+      const gw = find(objects[cluster], 'Gateway', 'cross-network-gateway', 'istio-system');
+      expect(gw.spec.selector).toEqual({ istio: 'eastwestgateway' });
+      expect(gw.spec.servers[0].tls.mode).toBe('AUTO_PASSTHROUGH');
+      expect(gw.spec.servers[0].port.number).toBe(15443);
+    }
+  });
+
+  test('install inputs carry meshID, clusterName and network (docs §4.2)', () => {
+    const mesh = meshOf(MULTI_NETWORK);
+    const inputs = mesh.cluster('cluster2')!.installInputs;
+    expect(inputs.istiodValues).toEqual({ global: { meshID: 'mesh1', multiCluster: { clusterName: 'cluster2' }, network: 'network2' } });
+    expect(inputs.baseValues).toEqual({});
+    expect((inputs.istioOperator as any).spec.values).toEqual(inputs.istiodValues);
+    expect(inputs.istioVersion).toBe('1.30.3');
+  });
+
+  test('objects carry sync waves in phase order: namespaces < gateways < mesh config', () => {
+    const wave = (o: any) => Number(o.metadata.annotations['argocd.argoproj.io/sync-wave']);
+    const c1 = objects.cluster1;
+    expect(wave(find(c1, 'Namespace', 'istio-system'))).toBeLessThan(wave(find(c1, 'Deployment', 'istio-eastwestgateway')));
+    expect(wave(find(c1, 'Deployment', 'istio-eastwestgateway'))).toBeLessThan(wave(find(c1, 'Gateway', 'cross-network-gateway')));
+    const waves = c1.map(wave);
+    expect([...waves].sort((a, b) => a - b)).toEqual(waves); // output order is apply order
+  });
+});
+
+describe('multi-primary, one network (ISTIO-MULTICLUSTER-FACTS §4.1)', () => {
+  const objects = objectsByCluster(meshOf(SINGLE_NETWORK));
+
+  test('no east-west gateway, no Istio gateway config, no namespace network label', () => {
+    for (const cluster of ['cluster1', 'cluster2']) {
+      const kinds = objects[cluster].map((o) => `${o.kind}/${o.metadata.name}`);
+      expect(kinds).toEqual(['Namespace/istio-system']);
+      expect(objects[cluster][0].metadata.labels).toBeUndefined();
+    }
+  });
+
+  test('install inputs still name the shared network', () => {
+    const inputs = meshOf(SINGLE_NETWORK).cluster('cluster1')!.installInputs;
+    expect(inputs.istiodValues).toEqual({ global: { meshID: 'mesh1', multiCluster: { clusterName: 'cluster1' }, network: 'network1' } });
+  });
+});
+
+describe('TypeScript API', () => {
+  test('a non-default trust domain reaches meshConfig in both Helm values and IstioOperator', () => {
+    const mesh = new Mesh(new App(), 'mesh', { meshId: 'prod', trustDomain: 'prod.example.com' });
+    const net = mesh.addNetwork('net-a');
+    const c = mesh.addCluster('east', { network: net });
+    expect(c.installInputs.istiodValues).toMatchObject({ meshConfig: { trustDomain: 'prod.example.com' } });
+    expect((c.installInputs.istioOperator as any).spec.meshConfig).toEqual({ trustDomain: 'prod.example.com' });
+  });
+
+  test('a pinned gateway IP becomes loadBalancerIP; a DNS address does not', () => {
+    const mesh = new Mesh(new App(), 'mesh', { meshId: 'm' });
+    const a = mesh.addNetwork('a');
+    const b = mesh.addNetwork('b');
+    mesh.addCluster('c1', { network: a, eastWestGateway: { address: '203.0.113.10', serviceAnnotations: { 'x.example/lb': 'internal' } } });
+    mesh.addCluster('c2', { network: b, eastWestGateway: { address: 'gw.c2.example.com' } });
+    const objects = objectsByCluster(mesh);
+    const svc1 = find(objects.c1, 'Service', 'istio-eastwestgateway');
+    expect(svc1.spec.loadBalancerIP).toBe('203.0.113.10');
+    expect(svc1.metadata.annotations['x.example/lb']).toBe('internal');
+    expect(find(objects.c2, 'Service', 'istio-eastwestgateway').spec.loadBalancerIP).toBeUndefined();
+  });
+
+  test('an explicitly enabled gateway on a single network has no cross-network-gateway', () => {
+    const mesh = new Mesh(new App(), 'mesh', { meshId: 'm' });
+    const n = mesh.addNetwork('n');
+    mesh.addCluster('c1', { network: n, controlPlane: ControlPlane.primary(), eastWestGateway: { enabled: true } });
+    const kinds = objectsByCluster(mesh).c1.map((o) => o.kind);
+    expect(kinds).toContain('Deployment');
+    expect(kinds).not.toContain('Gateway');
+  });
+
+  test('declaring a cluster or network twice throws at once, naming it', () => {
+    const mesh = new Mesh(new App(), 'mesh', { meshId: 'm' });
+    const n = mesh.addNetwork('n');
+    mesh.addCluster('c1', { network: n });
+    expect(() => mesh.addCluster('c1', { network: n })).toThrow(/cluster "c1" is declared twice/);
+    expect(() => mesh.addNetwork('n')).toThrow(/network "n" is declared twice/);
+  });
+
+  test('users can add their own objects to a cluster chart', () => {
+    const { k8s } = require('cdk8s-plus-27');
+    const mesh = new Mesh(new App(), 'mesh', { meshId: 'm' });
+    const c = mesh.addCluster('c1', { network: mesh.addNetwork('n') });
+    new k8s.KubeConfigMap(c, 'Mine', { metadata: { name: 'mine', namespace: 'default' }, data: { a: 'b' } });
+    const objects = objectsByCluster(mesh).c1;
+    expect(find(objects, 'ConfigMap', 'mine').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('5');
+  });
+});
