@@ -6,6 +6,13 @@ import { EastWestGateway, EastWestGatewayOptions } from './east-west-gateway';
 import { InstallInputs, primaryInstallInputs } from './install-inputs';
 import { NETWORK_LABEL } from './istio';
 import type { Mesh } from './mesh';
+import { MeshWideMtls } from './mesh-security';
+import { ReaderIdentity } from './reader-identity';
+import {
+  RemoteClusterAccess, RemoteKubeconfigDirectory, RemoteSecret, RemoteSecretDelivery,
+  REMOTE_KUBECONFIGS_PATH, REMOTE_KUBECONFIGS_SECRET,
+} from './remote-secret';
+import { SharedTrust } from './trust';
 import { isDnsLabel, isDnsSubdomain, isLabelValue } from './names';
 import { parseCidr, parseIp } from './cidr';
 import type { Network } from './network';
@@ -135,8 +142,25 @@ export class Cluster extends Chart {
     this.verification = { ...props };
   }
 
+  /** The clusters whose endpoints this cluster's istiod discovers (it holds their remote secrets). */
+  public get discovers(): Cluster[] {
+    return this.mesh.endpointDiscovery.filter((e) => e.consumer === this).map((e) => e.source);
+  }
+
+  /** The clusters whose istiod discovers this cluster (this cluster holds a reader identity for them). */
+  public get discoveredBy(): Cluster[] {
+    return this.mesh.endpointDiscovery.filter((e) => e.source === this).map((e) => e.consumer);
+  }
+
+  /** How the other clusters' control planes reach this cluster's API server. */
+  public get access(): RemoteClusterAccess {
+    if (this.apiServer === undefined) throw new Error(`cluster "${this.name}" has no apiServer`);
+    return { cluster: this.name, apiServer: this.apiServer, tlsServerName: this.tlsServerName };
+  }
+
   /** Istio's install inputs for this cluster (Helm values and IstioOperator). */
   public get installInputs(): InstallInputs {
+    const directory = this.mesh.remoteSecretDelivery === RemoteSecretDelivery.KUBECONFIG_DIRECTORY && this.discovers.length > 0;
     return primaryInstallInputs({
       meshId: this.mesh.meshId,
       clusterName: this.name,
@@ -144,6 +168,8 @@ export class Cluster extends Chart {
       trustDomain: this.mesh.trustDomain,
       namespace: this.controlPlaneNamespace,
       externalIstiod: this.controlPlane.externalIstiod ?? false,
+      readerIdentityInOutput: this.discoveredBy.length > 0,
+      kubeconfigDirectory: directory ? { secretName: REMOTE_KUBECONFIGS_SECRET, path: REMOTE_KUBECONFIGS_PATH } : undefined,
     });
   }
 
@@ -239,6 +265,32 @@ export class Cluster extends Chart {
     new k8s.KubeNamespace(this, 'ControlPlaneNamespace', {
       metadata: { name: namespace, ...(multiNetwork ? { labels: { [NETWORK_LABEL]: this.network.name } } : {}) },
     });
+
+    // Trust: every cluster's cacerts chains to the mesh root, in place before istiod starts.
+    new SharedTrust(this, 'SharedTrust', {
+      source: this.mesh.trust, clusterName: this.name, namespace, store: this.mesh.secretStore,
+    });
+
+    // Endpoint discovery, both halves: the reader identity here for the istiods that discover this
+    // cluster, and here the remote secrets of the clusters this cluster's istiod discovers.
+    const store = this.mesh.secretStore!;
+    if (this.discoveredBy.length > 0) {
+      new ReaderIdentity(this, 'ReaderIdentity', { clusterName: this.name, namespace, store });
+    }
+    const sources = this.discovers;
+    if (sources.length > 0) {
+      if (this.mesh.remoteSecretDelivery === RemoteSecretDelivery.KUBECONFIG_DIRECTORY) {
+        new RemoteKubeconfigDirectory(this, 'RemoteKubeconfigs', { sources: sources.map((s) => s.access), namespace, store });
+      } else {
+        for (const source of sources) {
+          new RemoteSecret(this, `RemoteSecret-${source.name}`, { source: source.access, namespace, store });
+        }
+      }
+    }
+
+    if (this.mesh.strictMtls && this.controlPlane.runsIstiod) {
+      new MeshWideMtls(this, 'MeshWideMtls', { namespace });
+    }
 
     if (this.hasEastWestGateway) {
       const address = this.eastWestGatewayOptions.address;

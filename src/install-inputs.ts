@@ -28,6 +28,16 @@ export interface PrimaryInstallFacts {
   readonly trustDomain: string;
   readonly namespace: string;
   readonly externalIstiod: boolean;
+  /**
+   * The reader identity is part of this cluster's output (it is discovered by other control planes), so
+   * the charts must not render their own copy: `global.enableReaderRBAC: false` on base and istiod.
+   */
+  readonly readerIdentityInOutput: boolean;
+  /**
+   * Mount remote kubeconfigs from this Secret and point `PILOT_MULTICLUSTER_KUBECONFIG_PATH` at them
+   * (RemoteSecretDelivery.KUBECONFIG_DIRECTORY).
+   */
+  readonly kubeconfigDirectory?: { readonly secretName: string; readonly path: string };
 }
 
 /** The default trust domain of Istio (meshConfig.trustDomain). */
@@ -47,18 +57,34 @@ export function primaryInstallInputs(f: PrimaryInstallFacts): InstallInputs {
   };
   if (f.externalIstiod) global.externalIstiod = true;
   if (f.namespace !== ISTIO_SYSTEM_NAMESPACE) global.istioNamespace = f.namespace;
+  // Istio >= 1.30: both charts must agree (the SA is in base, the ClusterRole/Binding in istiod).
+  if (f.readerIdentityInOutput) global.enableReaderRBAC = false;
   const meshConfig = f.trustDomain !== DEFAULT_TRUST_DOMAIN ? { trustDomain: f.trustDomain } : undefined;
 
-  const baseValues: Record<string, unknown> = f.namespace !== ISTIO_SYSTEM_NAMESPACE
-    ? { global: { istioNamespace: f.namespace } } : {};
-  const istiodValues: Record<string, unknown> = { global, ...(meshConfig ? { meshConfig } : {}) };
+  const baseGlobal: Record<string, unknown> = {};
+  if (f.namespace !== ISTIO_SYSTEM_NAMESPACE) baseGlobal.istioNamespace = f.namespace;
+  if (f.readerIdentityInOutput) baseGlobal.enableReaderRBAC = false;
+  const baseValues: Record<string, unknown> = Object.keys(baseGlobal).length > 0 ? { global: baseGlobal } : {};
+
+  // istiod chart values `env`, `volumes`, `volumeMounts` (IstioOperator: the same under values.pilot).
+  const pilot: Record<string, unknown> = {};
+  if (f.kubeconfigDirectory) {
+    const volume = 'remote-kubeconfigs';
+    pilot.env = { PILOT_MULTICLUSTER_KUBECONFIG_PATH: f.kubeconfigDirectory.path };
+    pilot.volumes = [{ name: volume, secret: { secretName: f.kubeconfigDirectory.secretName, optional: true } }];
+    pilot.volumeMounts = [{ name: volume, mountPath: f.kubeconfigDirectory.path, readOnly: true }];
+  }
+  const istiodValues: Record<string, unknown> = { global, ...(meshConfig ? { meshConfig } : {}), ...pilot };
   const istioOperator = {
     apiVersion: 'install.istio.io/v1alpha1',
     kind: 'IstioOperator',
     metadata: { name: f.clusterName, namespace: f.namespace },
     spec: {
       ...(meshConfig ? { meshConfig } : {}),
-      values: { global },
+      values: {
+        global,
+        ...(Object.keys(pilot).length > 0 ? { pilot } : {}),
+      },
     },
   };
   return { istioVersion: ISTIO_VERSION, namespace: f.namespace, baseValues, istiodValues, istioOperator };

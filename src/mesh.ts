@@ -1,11 +1,15 @@
 import { Construct } from 'constructs';
 import { cidrsOverlap, parseCidr } from './cidr';
 import { Cluster, ClusterProps } from './cluster';
+import { EndpointDiscovery, endpointDiscoveryGraph } from './endpoint-discovery';
 import { DEFAULT_TRUST_DOMAIN } from './install-inputs';
 import { ISTIO_SYSTEM_NAMESPACE } from './istio';
-import { isLabelValue, isTrustDomain } from './names';
+import { isDnsSubdomain, isLabelValue, isTrustDomain } from './names';
 import { Network } from './network';
 import { formatProblem, Problem, throwIfProblems } from './problem';
+import { RemoteSecretDelivery } from './remote-secret';
+import { SecretStore, SecretStoreProps } from './secret-store';
+import { TrustSource } from './trust';
 
 /** Props of a {@link Mesh}. */
 export interface MeshProps {
@@ -20,6 +24,33 @@ export interface MeshProps {
    * @default 'cluster.local'
    */
   readonly trustDomain?: string;
+
+  /**
+   * The External Secrets Operator store holding the mesh's secret material (reader tokens, CA keys).
+   * Required as soon as the mesh has more than one cluster (remote secrets) or the trust source is
+   * External Secrets.
+   * @default - none
+   */
+  readonly secretStore?: SecretStoreProps;
+
+  /**
+   * Where each cluster's `cacerts` (intermediate CA under the shared mesh root) comes from.
+   * @default TrustSource.externalSecrets()
+   */
+  readonly trust?: TrustSource;
+
+  /**
+   * How remote kubeconfigs reach the consuming istiod.
+   * @default RemoteSecretDelivery.LABELLED_SECRETS
+   */
+  readonly remoteSecretDelivery?: RemoteSecretDelivery;
+
+  /**
+   * Mesh-wide strict mTLS (PeerAuthentication `default`, mode STRICT, in the control-plane namespace of
+   * every cluster running istiod). Turn off only while migrating workloads that still send plain text.
+   * @default true
+   */
+  readonly strictMtls?: boolean;
 }
 
 /**
@@ -38,6 +69,14 @@ export class Mesh extends Construct {
   public readonly trustDomain: string;
   /** The namespace of the control plane on every cluster. */
   public readonly controlPlaneNamespace = ISTIO_SYSTEM_NAMESPACE;
+  /** The secret store, if declared. */
+  public readonly secretStore?: SecretStore;
+  /** Where `cacerts` comes from. */
+  public readonly trust: TrustSource;
+  /** How remote kubeconfigs reach istiod. */
+  public readonly remoteSecretDelivery: RemoteSecretDelivery;
+  /** Whether mesh-wide strict mTLS is on. */
+  public readonly strictMtls: boolean;
 
   private readonly _networks = new Map<string, Network>();
   private readonly _clusters = new Map<string, Cluster>();
@@ -47,6 +86,10 @@ export class Mesh extends Construct {
     super(scope, id);
     this.meshId = props.meshId;
     this.trustDomain = props.trustDomain ?? DEFAULT_TRUST_DOMAIN;
+    this.secretStore = props.secretStore ? new SecretStore(props.secretStore, props.meshId) : undefined;
+    this.trust = props.trust ?? TrustSource.externalSecrets();
+    this.remoteSecretDelivery = props.remoteSecretDelivery ?? RemoteSecretDelivery.LABELLED_SECRETS;
+    this.strictMtls = props.strictMtls ?? true;
     // Plain `App.synth()` users get the same checks as `synthesizeMesh()`.
     this.node.addValidation({ validate: () => this.validate().map(formatProblem) });
   }
@@ -94,6 +137,11 @@ export class Mesh extends Construct {
     return new Set(this.clusters.map((c) => c.network)).size > 1;
   }
 
+  /** The endpoint-discovery graph: which istiod reads which cluster's API server (remote secrets). */
+  public get endpointDiscovery(): EndpointDiscovery[] {
+    return endpointDiscoveryGraph(this.clusters);
+  }
+
   /** Every problem of the model, mesh-wide and per cluster. Empty when the mesh is valid. */
   public validate(): Problem[] {
     const problems: Problem[] = [];
@@ -123,6 +171,7 @@ export class Mesh extends Construct {
     }
     for (const cluster of this.clusters) problems.push(...cluster.problems());
     for (const network of this.networks) problems.push(...this.networkProblems(network));
+    problems.push(...this.trustProblems());
     return problems;
   }
 
@@ -135,6 +184,50 @@ export class Mesh extends Construct {
     throwIfProblems(this.validate());
     for (const cluster of this.clusters) cluster._build();
     this.built = true;
+  }
+
+  private trustProblems(): Problem[] {
+    const problems: Problem[] = [];
+    const edges = this.endpointDiscovery;
+    const needs = [
+      ...(edges.length > 0 ? ['remote secrets (reader tokens pushed and pulled)'] : []),
+      ...(this.trust.needsSecretStore ? ['cacerts (trust source externalSecrets)'] : []),
+    ];
+    if (!this.secretStore && needs.length > 0) {
+      problems.push({
+        field: 'secretStore', message: `is missing; ${needs.join(' and ')} need an External Secrets store so that no token or key is written to git`,
+        allowed: '{ name, kind: ClusterSecretStore | SecretStore, keyPrefix }',
+        fix: 'add secretStore: { name: <your ClusterSecretStore> } and create that store in every cluster',
+      });
+    }
+    if (this.secretStore) {
+      if (!isDnsSubdomain(this.secretStore.name)) {
+        problems.push({ field: 'secretStore.name', value: this.secretStore.name, message: 'is not a valid Kubernetes object name', allowed: 'a DNS-1123 subdomain', fix: 'use the name of the store as it exists in the clusters' });
+      }
+      if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(this.secretStore.keyPrefix)) {
+        problems.push({ field: 'secretStore.keyPrefix', value: this.secretStore.keyPrefix, message: 'is not a valid key prefix', allowed: 'letters, digits, ".", "_", "-" and "/", not starting with "/"', fix: 'use e.g. "istio/mesh1"' });
+      }
+    }
+    const cm = this.trust.certManagerOptions;
+    if (cm && !isDnsSubdomain(cm.issuerName)) {
+      problems.push({ field: 'trust.issuer.name', value: cm.issuerName, message: 'is not a valid cert-manager issuer name', allowed: 'a DNS-1123 subdomain', fix: 'name the (Cluster)Issuer that holds the mesh root' });
+    }
+
+    // A source without an API server URL would leave every istiod that must discover it blind to its
+    // endpoints: report it once, naming the blind control planes.
+    const blind = new Map<Cluster, Cluster[]>();
+    for (const e of edges) {
+      if (e.source.apiServer === undefined) blind.set(e.source, [...(blind.get(e.source) ?? []), e.consumer]);
+    }
+    for (const [source, consumers] of blind) {
+      problems.push({
+        cluster: source.name, field: 'apiServer',
+        message: `is missing, so the remote-secret graph would leave the control plane(s) of ${consumers.map((c) => `"${c.name}"`).join(', ')} blind to this cluster's endpoints (their remote secret for "${source.name}" needs the API server URL)`,
+        allowed: 'https://<host>[:<port>] reachable from those clusters',
+        fix: `set apiServer on cluster "${source.name}"`,
+      });
+    }
+    return problems;
   }
 
   private networkProblems(network: Network): Problem[] {

@@ -76,7 +76,7 @@ describe('the synth app', () => {
     expect(runApp(out).status).toBe(0);
     fs.writeFileSync(path.join(out, 'stale-file.yaml'), 'kind: Stale\n');
     const one = path.join(dir, 'one.yaml');
-    fs.writeFileSync(one, 'meshID: mesh1\nclusters:\n  - clusterName: cluster1\n    network: network1\n');
+    fs.writeFileSync(one, 'meshID: mesh1\nsecretStore: { name: mesh-secrets }\nclusters:\n  - clusterName: cluster1\n    network: network1\n');
     expect(runApp(out, one).status).toBe(0);
     expect(fs.readdirSync(out).sort()).toEqual(['_install-inputs', 'cluster1']);
   });

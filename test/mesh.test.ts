@@ -4,6 +4,7 @@ import { find, objectsByCluster, meshOf } from './support/mesh';
 
 const MULTI_NETWORK = {
   meshID: 'mesh1',
+  secretStore: { name: 'mesh-secrets' },
   clusters: [
     { clusterName: 'cluster1', network: 'network1', apiServer: 'https://c1.example.com:6443' },
     { clusterName: 'cluster2', network: 'network2', apiServer: 'https://c2.example.com:6443' },
@@ -12,9 +13,10 @@ const MULTI_NETWORK = {
 
 const SINGLE_NETWORK = {
   meshID: 'mesh1',
+  secretStore: { name: 'mesh-secrets' },
   clusters: [
-    { clusterName: 'cluster1', network: 'network1', podSubnet: '10.10.0.0/16', svcSubnet: '10.255.10.0/24' },
-    { clusterName: 'cluster2', network: 'network1', podSubnet: '10.20.0.0/16', svcSubnet: '10.255.20.0/24' },
+    { clusterName: 'cluster1', network: 'network1', podSubnet: '10.10.0.0/16', svcSubnet: '10.255.10.0/24', apiServer: 'https://c1.example.com:6443' },
+    { clusterName: 'cluster2', network: 'network1', podSubnet: '10.20.0.0/16', svcSubnet: '10.255.20.0/24', apiServer: 'https://c2.example.com:6443' },
   ],
 };
 
@@ -52,8 +54,9 @@ describe('multi-primary, multi-network (ISTIO-MULTICLUSTER-FACTS §4.2)', () => 
   test('install inputs carry meshID, clusterName and network (docs §4.2)', () => {
     const mesh = meshOf(MULTI_NETWORK);
     const inputs = mesh.cluster('cluster2')!.installInputs;
-    expect(inputs.istiodValues).toEqual({ global: { meshID: 'mesh1', multiCluster: { clusterName: 'cluster2' }, network: 'network2' } });
-    expect(inputs.baseValues).toEqual({});
+    // enableReaderRBAC: false because the reader identity is part of dist/ (issue: trust and remote secrets).
+    expect(inputs.istiodValues).toEqual({ global: { meshID: 'mesh1', multiCluster: { clusterName: 'cluster2' }, network: 'network2', enableReaderRBAC: false } });
+    expect(inputs.baseValues).toEqual({ global: { enableReaderRBAC: false } });
     expect((inputs.istioOperator as any).spec.values).toEqual(inputs.istiodValues);
     expect(inputs.istioVersion).toBe('1.30.3');
   });
@@ -73,21 +76,22 @@ describe('multi-primary, one network (ISTIO-MULTICLUSTER-FACTS §4.1)', () => {
 
   test('no east-west gateway, no Istio gateway config, no namespace network label', () => {
     for (const cluster of ['cluster1', 'cluster2']) {
-      const kinds = objects[cluster].map((o) => `${o.kind}/${o.metadata.name}`);
-      expect(kinds).toEqual(['Namespace/istio-system']);
-      expect(objects[cluster][0].metadata.labels).toBeUndefined();
+      const names = objects[cluster].map((o) => o.metadata.name);
+      expect(names).not.toContain('istio-eastwestgateway');
+      expect(names).not.toContain('cross-network-gateway');
+      expect(find(objects[cluster], 'Namespace', 'istio-system').metadata.labels).toBeUndefined();
     }
   });
 
   test('install inputs still name the shared network', () => {
     const inputs = meshOf(SINGLE_NETWORK).cluster('cluster1')!.installInputs;
-    expect(inputs.istiodValues).toEqual({ global: { meshID: 'mesh1', multiCluster: { clusterName: 'cluster1' }, network: 'network1' } });
+    expect(inputs.istiodValues).toMatchObject({ global: { meshID: 'mesh1', multiCluster: { clusterName: 'cluster1' }, network: 'network1' } });
   });
 });
 
 describe('TypeScript API', () => {
   test('a non-default trust domain reaches meshConfig in both Helm values and IstioOperator', () => {
-    const mesh = new Mesh(new App(), 'mesh', { meshId: 'prod', trustDomain: 'prod.example.com' });
+    const mesh = new Mesh(new App(), 'mesh', { meshId: 'prod', trustDomain: 'prod.example.com', secretStore: { name: 's' } });
     const net = mesh.addNetwork('net-a');
     const c = mesh.addCluster('east', { network: net });
     expect(c.installInputs.istiodValues).toMatchObject({ meshConfig: { trustDomain: 'prod.example.com' } });
@@ -95,11 +99,11 @@ describe('TypeScript API', () => {
   });
 
   test('a pinned gateway IP becomes loadBalancerIP; a DNS address does not', () => {
-    const mesh = new Mesh(new App(), 'mesh', { meshId: 'm' });
+    const mesh = new Mesh(new App(), 'mesh', { meshId: 'm', secretStore: { name: 's' } });
     const a = mesh.addNetwork('a');
     const b = mesh.addNetwork('b');
-    mesh.addCluster('c1', { network: a, eastWestGateway: { address: '203.0.113.10', serviceAnnotations: { 'x.example/lb': 'internal' } } });
-    mesh.addCluster('c2', { network: b, eastWestGateway: { address: 'gw.c2.example.com' } });
+    mesh.addCluster('c1', { network: a, apiServer: 'https://c1.example.com', eastWestGateway: { address: '203.0.113.10', serviceAnnotations: { 'x.example/lb': 'internal' } } });
+    mesh.addCluster('c2', { network: b, apiServer: 'https://c2.example.com', eastWestGateway: { address: 'gw.c2.example.com' } });
     const objects = objectsByCluster(mesh);
     const svc1 = find(objects.c1, 'Service', 'istio-eastwestgateway');
     expect(svc1.spec.loadBalancerIP).toBe('203.0.113.10');
@@ -108,7 +112,7 @@ describe('TypeScript API', () => {
   });
 
   test('an explicitly enabled gateway on a single network has no cross-network-gateway', () => {
-    const mesh = new Mesh(new App(), 'mesh', { meshId: 'm' });
+    const mesh = new Mesh(new App(), 'mesh', { meshId: 'm', secretStore: { name: 's' } });
     const n = mesh.addNetwork('n');
     mesh.addCluster('c1', { network: n, controlPlane: ControlPlane.primary(), eastWestGateway: { enabled: true } });
     const kinds = objectsByCluster(mesh).c1.map((o) => o.kind);
@@ -126,7 +130,7 @@ describe('TypeScript API', () => {
 
   test('users can add their own objects to a cluster chart', () => {
     const { k8s } = require('cdk8s-plus-27');
-    const mesh = new Mesh(new App(), 'mesh', { meshId: 'm' });
+    const mesh = new Mesh(new App(), 'mesh', { meshId: 'm', secretStore: { name: 's' } });
     const c = mesh.addCluster('c1', { network: mesh.addNetwork('n') });
     new k8s.KubeConfigMap(c, 'Mine', { metadata: { name: 'mine', namespace: 'default' }, data: { a: 'b' } });
     const objects = objectsByCluster(mesh).c1;

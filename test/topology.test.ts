@@ -34,7 +34,7 @@ describe('topology files', () => {
 
   test('the TypeScript API and the file produce byte-identical output', () => {
     const app = new App();
-    const mesh = new Mesh(app, 'mesh', { meshId: 'mesh1' });
+    const mesh = new Mesh(app, 'mesh', { meshId: 'mesh1', secretStore: { name: 'mesh-secrets' } });
     const network1 = mesh.addNetwork('network1');
     const network2 = mesh.addNetwork('network2');
     mesh.addCluster('cluster1', { network: network1, apiServer: 'https://cluster1.k8s.example.com:6443' })
@@ -83,11 +83,18 @@ describe("Istio's own topology files (istio/istio@1.30.3 prow/config/topology/, 
     ]));
   });
 
-  test('multicluster.json without its remote member synthesizes with Istio\'s fields applied', () => {
+  test('multicluster.json without its remote member reports exactly what Istio\'s format lacks: API servers and a secret store', () => {
     const clusters = JSON.parse(fs.readFileSync(fixturePath('istio', 'topology-multicluster.json'), 'utf8'))
       .filter((c: any) => c.primaryClusterName === undefined);
-    const mesh = meshOf(clusters);
-    expect(mesh.meshId).toBe('mesh1'); // documented default for Istio's files
+    const e = rejection(() => meshOf(clusters));
+    expect(e.problems.map((p) => `${p.cluster ?? ''}:${p.field}`).sort()).toEqual([':secretStore', 'cross-network-primary:apiServer', 'primary:apiServer']);
+  });
+
+  test('multicluster.json completed with those fields synthesizes with Istio\'s fields applied', () => {
+    const clusters = JSON.parse(fs.readFileSync(fixturePath('istio', 'topology-multicluster.json'), 'utf8'))
+      .filter((c: any) => c.primaryClusterName === undefined)
+      .map((c: any) => ({ ...c, apiServer: `https://${c.clusterName}.example.com` }));
+    const mesh = meshOf({ meshID: 'mesh1', secretStore: { name: 'mesh-secrets' }, clusters });
     expect(mesh.clusters.map((c) => [c.name, c.network.name, c.podSubnet, c.svcSubnet])).toEqual([
       ['primary', 'network-1', '10.10.0.0/16', '10.255.10.0/24'],
       ['cross-network-primary', 'network-2', '10.30.0.0/16', '10.255.30.0/24'],

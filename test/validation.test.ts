@@ -1,8 +1,8 @@
 import { MeshValidationError, Problem } from '../src';
 import { meshOf } from './support/mesh';
 
-const base = (clusters: any[], extra: any = {}) => ({ meshID: 'mesh1', ...extra, clusters });
-const c = (name: string, network: string, more: any = {}) => ({ clusterName: name, network, ...more });
+const base = (clusters: any[], extra: any = {}) => ({ meshID: 'mesh1', secretStore: { name: 'mesh-secrets' }, ...extra, clusters });
+const c = (name: string, network: string, more: any = {}) => ({ clusterName: name, network, apiServer: `https://${name.toLowerCase().replace(/_/g, '-')}.example.com:6443`, ...more });
 
 /** Builds the topology and returns the problems it was rejected with. */
 function problemsOf(topology: unknown): Problem[] {

@@ -2,8 +2,11 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import type { Cluster } from '../cluster';
 import { SYNC_WAVE_ANNOTATION } from '../istio';
+import type { InstallInputs } from '../install-inputs';
 import type { Mesh } from '../mesh';
 import { Phase } from '../phase';
+import { Problem, throwIfProblems } from '../problem';
+import { findSecretMaterial } from './secret-guard';
 import { toYaml } from './yaml';
 
 /** One object of a cluster's output, with where it goes. */
@@ -114,8 +117,7 @@ function kustomization(resources: string[]): string {
  * per phase folder (so each phase can be applied alone: `kubectl apply -k dist/<cluster>/10-trust`),
  * and a top-level kustomization over the phase folders in order.
  */
-export function clusterFiles(cluster: Cluster): OutputFile[] {
-  const objects = renderCluster(cluster);
+export function clusterFiles(cluster: Cluster, objects: RenderedObject[] = renderCluster(cluster)): OutputFile[] {
   const files: OutputFile[] = [];
   const phases: Phase[] = [];
   for (const phase of Phase.ALL) {
@@ -136,8 +138,7 @@ export function clusterFiles(cluster: Cluster): OutputFile[] {
 export const INSTALL_INPUTS_DIR = '_install-inputs';
 
 /** The install-input files of one cluster (Helm values and IstioOperator). */
-export function installInputFiles(cluster: Cluster): OutputFile[] {
-  const inputs = cluster.installInputs;
+export function installInputFiles(cluster: Cluster, inputs: InstallInputs = cluster.installInputs): OutputFile[] {
   const dir = `${INSTALL_INPUTS_DIR}/${cluster.name}`;
   const note = (what: string) => `# ${what} for cluster "${cluster.name}" (Istio ${inputs.istioVersion}). Not a Kubernetes manifest: do not kubectl apply.\n`;
   return [
@@ -154,10 +155,32 @@ export function installInputFiles(cluster: Cluster): OutputFile[] {
 export function renderMesh(mesh: Mesh): OutputFile[] {
   mesh.build();
   validateTree(mesh);
+  const rendered = mesh.clusters.map((cluster) => ({ cluster, objects: renderCluster(cluster), inputs: cluster.installInputs }));
+
+  // Nothing secret may reach the output, whoever added the object.
+  const problems: Problem[] = [];
+  for (const { cluster, objects, inputs } of rendered) {
+    const documents: [string, unknown][] = [
+      ...objects.map((o): [string, unknown] => [`${o.manifest.kind}/${o.manifest.metadata.name}`, o.manifest]),
+      ['install inputs (Helm values of base)', inputs.baseValues],
+      ['install inputs (Helm values of istiod)', inputs.istiodValues],
+      ['install inputs (IstioOperator)', inputs.istioOperator],
+    ];
+    for (const [what, doc] of documents) {
+      for (const f of findSecretMaterial(doc)) {
+        problems.push({
+          cluster: cluster.name, field: `${what}${f.path ? ` ${f.path}` : ''}`, message: `${f.reason}; nothing secret may be written to the output`,
+          fix: 'remove the secret value; deliver secrets through the secret store (ExternalSecret/PushSecret) or cert-manager',
+        });
+      }
+    }
+  }
+  throwIfProblems(problems, 'the synthesized output');
+
   const files: OutputFile[] = [];
-  for (const cluster of mesh.clusters) {
-    files.push(...clusterFiles(cluster));
-    files.push(...installInputFiles(cluster));
+  for (const { cluster, objects, inputs } of rendered) {
+    files.push(...clusterFiles(cluster, objects));
+    files.push(...installInputFiles(cluster, inputs));
   }
   return files;
 }

@@ -6,12 +6,14 @@ import type { TopologyDocument } from './loader';
  * network2, both primary, with east-west gateways) and the docs' verification workloads.
  * examples/multi-primary-multi-network.yaml is the same topology as a file.
  *
- * The API server URLs are example values: replace them with your clusters' addresses.
+ * The API server URLs and the store name are example values: replace them with your own.
  *
  * @see https://istio.io/latest/docs/setup/install/multicluster/multi-primary_multi-network/
  */
 export const DEFAULT_TOPOLOGY: TopologyDocument = {
   meshID: 'mesh1',
+  // The External Secrets store every cluster has, holding reader tokens and each cluster's cacerts.
+  secretStore: { name: 'mesh-secrets' },
   clusters: [
     {
       clusterName: 'cluster1',

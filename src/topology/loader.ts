@@ -5,6 +5,9 @@ import { ControlPlane } from '../control-plane';
 import { Mesh } from '../mesh';
 import { Network } from '../network';
 import { MeshValidationError, Problem, throwIfProblems } from '../problem';
+import { RemoteSecretDelivery } from '../remote-secret';
+import { SecretStoreKind } from '../secret-store';
+import { IssuerKind, TrustSource } from '../trust';
 import { checkSchema } from './schema-check';
 import * as SCHEMA from './topology.schema.json';
 
@@ -34,7 +37,33 @@ export interface TopologyCluster {
 export interface TopologyDocument {
   readonly meshID: string;
   readonly trustDomain?: string;
+  readonly secretStore?: { readonly name: string; readonly kind?: 'ClusterSecretStore' | 'SecretStore'; readonly keyPrefix?: string };
+  readonly trust?: {
+    readonly source?: 'externalSecrets' | 'certManager';
+    readonly issuer?: { readonly name: string; readonly kind?: 'ClusterIssuer' | 'Issuer' };
+    readonly duration?: string;
+  };
+  readonly remoteSecrets?: { readonly delivery?: 'labelledSecrets' | 'kubeconfigDirectory' };
+  readonly strictMtls?: boolean;
   readonly clusters: TopologyCluster[];
+}
+
+/** Maps the file's `trust` section to a TrustSource, or a problem. */
+function trustSource(trust: TopologyDocument['trust']): TrustSource | Problem {
+  if (!trust || (trust.source ?? 'externalSecrets') === 'externalSecrets') {
+    if (trust?.issuer || trust?.duration) {
+      return { field: 'trust.issuer', message: 'is only used with source certManager', fix: 'remove trust.issuer/trust.duration or set trust.source: certManager' };
+    }
+    return TrustSource.externalSecrets();
+  }
+  if (!trust.issuer) {
+    return { field: 'trust.issuer', message: 'is required with source certManager', allowed: '{ name, kind: ClusterIssuer | Issuer }', fix: 'name the cert-manager issuer that holds the mesh root, e.g. issuer: { name: mesh-root }' };
+  }
+  return TrustSource.certManager({
+    issuerName: trust.issuer.name,
+    issuerKind: trust.issuer.kind === 'Issuer' ? IssuerKind.ISSUER : IssuerKind.CLUSTER_ISSUER,
+    duration: trust.duration,
+  });
 }
 
 /** meshID used for Istio's own topology files, which have none (the value of Istio's docs). */
@@ -85,7 +114,21 @@ export function meshFromTopology(scope: Construct, id: string, data: unknown, so
     : data as TopologyDocument;
 
   const problems: Problem[] = [];
-  const mesh = new Mesh(scope, id, { meshId: doc.meshID, trustDomain: doc.trustDomain });
+  const trust = trustSource(doc.trust);
+  if (!(trust instanceof TrustSource)) problems.push(trust);
+  const mesh = new Mesh(scope, id, {
+    meshId: doc.meshID,
+    trustDomain: doc.trustDomain,
+    secretStore: doc.secretStore && {
+      name: doc.secretStore.name,
+      kind: doc.secretStore.kind === 'SecretStore' ? SecretStoreKind.SECRET_STORE : SecretStoreKind.CLUSTER_SECRET_STORE,
+      keyPrefix: doc.secretStore.keyPrefix,
+    },
+    trust: trust instanceof TrustSource ? trust : undefined,
+    remoteSecretDelivery: doc.remoteSecrets?.delivery === 'kubeconfigDirectory'
+      ? RemoteSecretDelivery.KUBECONFIG_DIRECTORY : RemoteSecretDelivery.LABELLED_SECRETS,
+    strictMtls: doc.strictMtls,
+  });
   const names = new Set(doc.clusters.map((c) => c.clusterName));
   const networks = new Map<string, Network>();
   const seen = new Set<string>();
@@ -94,7 +137,8 @@ export function meshFromTopology(scope: Construct, id: string, data: unknown, so
     const cluster = c.clusterName;
     if (seen.has(cluster)) {
       problems.push({
-        cluster, field: 'clusterName', value: cluster, message: 'is declared more than once; cluster names are Istio cluster IDs and remote-secret keys',
+        cluster, field: 'clusterName', value: cluster,
+        message: `is declared more than once; cluster names are Istio cluster IDs, and two clusters named "${cluster}" would collide on the remote secret istio-remote-secret-${cluster} and its data key`,
         fix: 'give every cluster of the mesh a unique clusterName',
       });
       continue;

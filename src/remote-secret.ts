@@ -1,0 +1,165 @@
+import { Construct } from 'constructs';
+import {
+  ExternalSecret, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetTemplateEngineVersion,
+} from '../imports/external-secrets-externalsecret-external-secrets.io';
+import { Phase } from './phase';
+import type { SecretStore } from './secret-store';
+
+/** Label istiod's secret controller selects remote secrets by (`MultiClusterSecretLabel`). */
+export const MULTICLUSTER_SECRET_LABEL = 'istio/multiCluster';
+/** Annotation istioctl puts on remote secrets (`clusterNameAnnotationKey`). */
+export const CLUSTER_NAME_ANNOTATION = 'networking.istio.io/cluster';
+
+/** `istio-remote-secret-<cluster>`, the name `istioctl create-remote-secret --name <cluster>` gives. */
+export function remoteSecretName(sourceCluster: string): string {
+  return `istio-remote-secret-${sourceCluster}`;
+}
+
+/** How remote kubeconfigs reach a consuming istiod. */
+export enum RemoteSecretDelivery {
+  /**
+   * One Secret `istio-remote-secret-<cluster>` per discovered cluster, labelled `istio/multiCluster: "true"`,
+   * which istiod watches in its namespace: exactly what `istioctl create-remote-secret | kubectl apply`
+   * produces. Works with every Istio version.
+   */
+  LABELLED_SECRETS = 'labelledSecrets',
+  /**
+   * Istio ≥ 1.30: one Secret `istio-remote-kubeconfigs` with a `<cluster>.yaml` kubeconfig per discovered
+   * cluster, mounted into istiod, which reads (and watches) the directory named by
+   * `PILOT_MULTICLUSTER_KUBECONFIG_PATH` instead of watching labelled Secrets (which it then ignores).
+   * istiod takes each cluster ID from the kubeconfig's current context, which our kubeconfigs name after
+   * the cluster. Pick it when the remote credentials should not be Secrets istiod discovers by label,
+   * e.g. for an external control plane (Istio PR 58927). Mind that one unparsable file stops istiod from
+   * loading any of them; the files here are all rendered from one template.
+   */
+  KUBECONFIG_DIRECTORY = 'kubeconfigDirectory',
+}
+
+/** Name of the Secret holding the kubeconfig files in `KUBECONFIG_DIRECTORY` mode. */
+export const REMOTE_KUBECONFIGS_SECRET = 'istio-remote-kubeconfigs';
+/** Where istiod mounts it. */
+export const REMOTE_KUBECONFIGS_PATH = '/etc/istio/remote-kubeconfigs';
+
+/** What a kubeconfig for a discovered cluster needs to know. */
+export interface RemoteClusterAccess {
+  /** Name of the discovered (source) cluster: the cluster ID. */
+  readonly cluster: string;
+  readonly apiServer: string;
+  readonly tlsServerName?: string;
+}
+
+/**
+ * The kubeconfig `istioctl create-remote-secret` writes, as an External Secrets template: field for field
+ * the istioctl output (cluster, context and user all named after the cluster; `tls-server-name` only
+ * when set), with the token and CA filled in by the operator from the store at run time.
+ *
+ * @param tokenKey the ExternalSecret data key holding the bearer token
+ * @param caKey the ExternalSecret data key holding the PEM CA of the API server
+ */
+export function kubeconfigTemplate(access: RemoteClusterAccess, tokenKey: string, caKey: string): string {
+  const name = access.cluster;
+  return [
+    'apiVersion: v1',
+    'clusters:',
+    '- cluster:',
+    `    certificate-authority-data: {{ index . "${caKey}" | b64enc }}`,
+    `    server: ${access.apiServer}`,
+    ...(access.tlsServerName ? [`    tls-server-name: ${access.tlsServerName}`] : []),
+    `  name: ${name}`,
+    'contexts:',
+    '- context:',
+    `    cluster: ${name}`,
+    `    user: ${name}`,
+    `  name: ${name}`,
+    `current-context: ${name}`,
+    'kind: Config',
+    'users:',
+    `- name: ${name}`,
+    '  user:',
+    `    token: {{ index . "${tokenKey}" }}`,
+    '',
+  ].join('\n');
+}
+
+/** Props of {@link RemoteSecret}. */
+export interface RemoteSecretProps {
+  readonly source: RemoteClusterAccess;
+  /** The consuming istiod's namespace. */
+  readonly namespace: string;
+  readonly store: SecretStore;
+}
+
+/**
+ * The remote secret that lets an istiod discover endpoints in another cluster, rendered by the External
+ * Secrets Operator exactly as `istioctl create-remote-secret --name <cluster>` makes it: Secret
+ * `istio-remote-secret-<cluster>` in the istiod namespace, label `istio/multiCluster: "true"`, annotation
+ * `networking.istio.io/cluster: <cluster>` and one data key `<cluster>` holding the kubeconfig. The
+ * token and CA come from the store, where the source cluster's PushSecret put them.
+ */
+export class RemoteSecret extends Construct {
+  constructor(scope: Construct, id: string, props: RemoteSecretProps) {
+    super(scope, id);
+    const name = remoteSecretName(props.source.cluster);
+    const key = props.store.remoteSecretKey(props.source.cluster);
+    new ExternalSecret(this, 'Resource', {
+      metadata: { name, namespace: props.namespace },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: props.store.ref,
+        target: {
+          name,
+          creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+          template: {
+            engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+            metadata: {
+              labels: { [MULTICLUSTER_SECRET_LABEL]: 'true' },
+              annotations: { [CLUSTER_NAME_ANNOTATION]: props.source.cluster },
+            },
+            data: { [props.source.cluster]: kubeconfigTemplate(props.source, 'token', 'ca.crt') },
+          },
+        },
+        data: ['token', 'ca.crt'].map((k) => ({ secretKey: k, remoteRef: { key, property: k } })),
+      },
+    });
+    Phase.assign(this, Phase.MESH_CONFIG);
+  }
+}
+
+/** Props of {@link RemoteKubeconfigDirectory}. */
+export interface RemoteKubeconfigDirectoryProps {
+  readonly sources: RemoteClusterAccess[];
+  readonly namespace: string;
+  readonly store: SecretStore;
+}
+
+/**
+ * `KUBECONFIG_DIRECTORY` delivery: one Secret with a `<cluster>.yaml` kubeconfig per discovered cluster,
+ * the same kubeconfigs as the labelled remote secrets, for istiod to mount at
+ * `PILOT_MULTICLUSTER_KUBECONFIG_PATH`.
+ */
+export class RemoteKubeconfigDirectory extends Construct {
+  constructor(scope: Construct, id: string, props: RemoteKubeconfigDirectoryProps) {
+    super(scope, id);
+    const sources = [...props.sources].sort((a, b) => (a.cluster < b.cluster ? -1 : 1));
+    new ExternalSecret(this, 'Resource', {
+      metadata: { name: REMOTE_KUBECONFIGS_SECRET, namespace: props.namespace },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: props.store.ref,
+        target: {
+          name: REMOTE_KUBECONFIGS_SECRET,
+          creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+          template: {
+            engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+            data: Object.fromEntries(sources.map((s) => [`${s.cluster}.yaml`, kubeconfigTemplate(s, `${s.cluster}-token`, `${s.cluster}-ca.crt`)])),
+          },
+        },
+        data: sources.flatMap((s) => ['token', 'ca.crt'].map((k) => ({
+          secretKey: `${s.cluster}-${k}`,
+          remoteRef: { key: props.store.remoteSecretKey(s.cluster), property: k },
+        }))),
+      },
+    });
+    Phase.assign(this, Phase.TRUST);
+  }
+}
