@@ -1,13 +1,15 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { ControlPlane } from './control-plane';
+import { ControlPlane, ControlPlaneModel, EXTERNAL_ISTIOD_NAMESPACE } from './control-plane';
 import { CrossNetworkGateway } from './cross-network-gateway';
 import { EastWestGateway, EastWestGatewayOptions } from './east-west-gateway';
-import { InstallInputs, primaryInstallInputs } from './install-inputs';
-import { NETWORK_LABEL } from './istio';
+import { IstiodExposure } from './expose-istiod';
+import { IstioGatewayChart } from './gateway-chart';
+import { externalInstallInputs, InstallInputs, primaryInstallInputs, remoteInstallInputs } from './install-inputs';
+import { CONTROL_PLANE_CLUSTERS_ANNOTATION, ISTIO_SYSTEM_NAMESPACE, NETWORK_LABEL } from './istio';
 import type { Mesh } from './mesh';
 import { MeshWideMtls } from './mesh-security';
-import { ReaderIdentity } from './reader-identity';
+import { ConfigClusterCredentials, ReaderIdentity } from './reader-identity';
 import {
   RemoteClusterAccess, RemoteKubeconfigDirectory, RemoteSecret, RemoteSecretDelivery,
   REMOTE_KUBECONFIGS_PATH, REMOTE_KUBECONFIGS_SECRET,
@@ -115,23 +117,84 @@ export class Cluster extends Chart {
     this.eastWestGatewayOptions = { ...props.eastWestGateway };
   }
 
-  /** The control-plane namespace of this cluster. */
+  /**
+   * The namespace of the Istio install serving this cluster: the mesh's (`istio-system`), or for an
+   * external control plane and the clusters it serves, the external istiod's (`external-istiod`).
+   */
   public get controlPlaneNamespace(): string {
+    const cp = this.controlPlane;
+    if (cp.model === ControlPlaneModel.EXTERNAL) return cp.external!.namespace ?? EXTERNAL_ISTIOD_NAMESPACE;
+    if (cp.model === ControlPlaneModel.REMOTE && cp.servedBy!.controlPlane.model === ControlPlaneModel.EXTERNAL) {
+      return cp.servedBy!.controlPlaneNamespace;
+    }
     return this.mesh.controlPlaneNamespace;
   }
 
+  /** The remote clusters this cluster's istiod serves (primary-remote, or an external control plane). */
+  public get servedClusters(): Cluster[] {
+    return this.mesh.clusters.filter((c) => c.controlPlane.servedBy === this);
+  }
+
   /**
-   * Whether this cluster gets an east-west gateway: as declared, else every primary of a
-   * multi-network mesh (its services must be reachable from the other networks).
+   * Whether this cluster holds the mesh config its istiod reads (Istio resources, mesh-wide policy): a
+   * primary, or an external control plane's config cluster.
+   */
+  public get isConfigCluster(): boolean {
+    return this.controlPlane.model === ControlPlaneModel.PRIMARY || this.controlPlane.configCluster;
+  }
+
+  /**
+   * The address remote clusters reach this cluster's istiod at: a primary's east-west gateway, an
+   * external control plane's address.
+   */
+  public get discoveryAddress(): string | undefined {
+    const cp = this.controlPlane;
+    return cp.model === ControlPlaneModel.EXTERNAL ? cp.external!.address : this.eastWestGatewayOptions.address;
+  }
+
+  /**
+   * The `topology.istio.io/controlPlaneClusters` value for a remote: the cluster ID of the istiod that
+   * manages it, the primary's name, or for an external control plane its config cluster's name (the
+   * external istiod's CLUSTER_ID). The config cluster itself needs none.
+   */
+  public get controlPlaneClusters(): string | undefined {
+    const cp = this.controlPlane;
+    if (cp.model !== ControlPlaneModel.REMOTE || cp.configCluster) return undefined;
+    const servedBy = cp.servedBy!;
+    if (servedBy.controlPlane.model === ControlPlaneModel.EXTERNAL) {
+      return servedBy.servedClusters.find((c) => c.controlPlane.configCluster)?.name;
+    }
+    return servedBy.name;
+  }
+
+  /**
+   * Whether this cluster gets an east-west gateway: as declared, else every primary of a multi-network
+   * mesh (its services must be reachable from the other networks) or serving remotes (they reach istiod
+   * through it, also on one network, as the docs do), and every remote of a multi-network mesh.
    */
   public get hasEastWestGateway(): boolean {
-    return this.eastWestGatewayOptions.enabled
-      ?? (this.controlPlane.runsIstiod && this.mesh.isMultiNetwork);
+    const declared = this.eastWestGatewayOptions.enabled;
+    if (declared !== undefined) return declared;
+    switch (this.controlPlane.model) {
+      case ControlPlaneModel.PRIMARY: return this.mesh.isMultiNetwork || this.servedClusters.length > 0;
+      case ControlPlaneModel.REMOTE: return this.mesh.isMultiNetwork;
+      default: return false;
+    }
   }
 
   /** The declared static address of the east-west gateway, if any. */
   public get eastWestGatewayAddress(): string | undefined {
     return this.eastWestGatewayOptions.address;
+  }
+
+  /** Whether the east-west gateway was explicitly disabled. */
+  public get eastWestGatewayDisabled(): boolean {
+    return this.eastWestGatewayOptions.enabled === false;
+  }
+
+  /** Whether the cluster has the docs' verification workloads. */
+  public get hasVerificationWorkloads(): boolean {
+    return this.verification !== undefined;
   }
 
   /**
@@ -158,18 +221,52 @@ export class Cluster extends Chart {
     return { cluster: this.name, apiServer: this.apiServer, tlsServerName: this.tlsServerName };
   }
 
-  /** Istio's install inputs for this cluster (Helm values and IstioOperator). */
+  /** Istio's install inputs for this cluster (Helm releases and IstioOperators). */
   public get installInputs(): InstallInputs {
-    const directory = this.mesh.remoteSecretDelivery === RemoteSecretDelivery.KUBECONFIG_DIRECTORY && this.discovers.length > 0;
+    const cp = this.controlPlane;
+    const namespace = this.controlPlaneNamespace;
+    const remoteEdges = this.mesh.endpointDiscovery.filter((e) => e.kind === 'remote');
+    const readerIdentityInOutput = remoteEdges.some((e) => e.source === this);
+    const directory = this.mesh.remoteSecretDelivery === RemoteSecretDelivery.KUBECONFIG_DIRECTORY
+      && remoteEdges.some((e) => e.consumer === this)
+      ? { secretName: REMOTE_KUBECONFIGS_SECRET, path: REMOTE_KUBECONFIGS_PATH } : undefined;
+    if (cp.model === ControlPlaneModel.EXTERNAL) {
+      const config = this.servedClusters.find((c) => c.controlPlane.configCluster)!;
+      return externalInstallInputs({
+        meshId: this.mesh.meshId,
+        trustDomain: this.mesh.trustDomain,
+        hostCluster: this.name,
+        namespace,
+        configClusterName: config.name,
+        configClusterNetwork: config.network.name,
+        address: cp.external!.address,
+        tlsAtGateway: isExternalTlsAtGateway(cp),
+        kubeconfigDirectory: directory,
+      });
+    }
+    if (cp.model === ControlPlaneModel.REMOTE) {
+      const servedBy = cp.servedBy!;
+      const external = servedBy.controlPlane.model === ControlPlaneModel.EXTERNAL;
+      return remoteInstallInputs({
+        clusterName: this.name,
+        network: this.network.name,
+        namespace,
+        readerIdentityInOutput,
+        discovery: { address: servedBy.discoveryAddress!, useUrls: external && isExternalTlsAtGateway(servedBy.controlPlane) },
+        // The primary-remote docs' Helm tab sets configCluster on the remote; the external config cluster needs it.
+        configCluster: !external || cp.configCluster,
+        externalConfigCluster: external && cp.configCluster,
+      });
+    }
     return primaryInstallInputs({
       meshId: this.mesh.meshId,
       clusterName: this.name,
       network: this.network.name,
       trustDomain: this.mesh.trustDomain,
-      namespace: this.controlPlaneNamespace,
-      externalIstiod: this.controlPlane.externalIstiod ?? false,
-      readerIdentityInOutput: this.discoveredBy.length > 0,
-      kubeconfigDirectory: directory ? { secretName: REMOTE_KUBECONFIGS_SECRET, path: REMOTE_KUBECONFIGS_PATH } : undefined,
+      namespace,
+      externalIstiod: cp.externalIstiod ?? this.servedClusters.length > 0,
+      readerIdentityInOutput,
+      kubeconfigDirectory: directory,
     });
   }
 
@@ -248,6 +345,26 @@ export class Cluster extends Chart {
         fix: 'remove the address or enable the gateway',
       });
     }
+    const external = this.controlPlane.external;
+    if (external) {
+      const isIp = parseIp(external.address) !== undefined;
+      if (!isIp && !isDnsSubdomain(external.address)) {
+        problems.push({
+          cluster, field: 'externalIstiod.address', value: external.address, message: 'is neither an IP address nor a DNS name',
+          allowed: 'a DNS name with a certificate (TLS terminated at the gateway; remotes use injectionURL/validationURL) or an IP (test setups; TLS passes through, remotes use remotePilotAddress)',
+          fix: 'use the DNS name (or static IP) of the external cluster\'s ingress gateway',
+        });
+      } else if (!isIp && external.tlsCredentialName === undefined) {
+        problems.push({
+          cluster, field: 'externalIstiod.tlsCredentialName',
+          message: `is missing: the ingress gateway terminates TLS for "${external.address}" and needs the certificate's Secret name (the docs' SSL_SECRET_NAME)`,
+          fix: 'name the TLS Secret in istio-system of this cluster (created by cert-manager or your PKI); only the name is written',
+        });
+      }
+      if (external.namespace !== undefined && !isDnsLabel(external.namespace)) {
+        problems.push({ cluster, field: 'externalIstiod.namespace', value: external.namespace, message: 'is not a valid namespace name', allowed: 'a DNS-1123 label', fix: 'use e.g. "external-istiod"' });
+      }
+    }
     return problems;
   }
 
@@ -258,37 +375,56 @@ export class Cluster extends Chart {
   public _build(): void {
     if (this.built) return;
     this.built = true;
+    const cp = this.controlPlane;
     const namespace = this.controlPlaneNamespace;
     const multiNetwork = this.mesh.isMultiNetwork;
-
-    // The docs label the control-plane namespace with its network on multi-network meshes only.
-    new k8s.KubeNamespace(this, 'ControlPlaneNamespace', {
-      metadata: { name: namespace, ...(multiNetwork ? { labels: { [NETWORK_LABEL]: this.network.name } } : {}) },
-    });
-
-    // Trust: every cluster's cacerts chains to the mesh root, in place before istiod starts.
-    new SharedTrust(this, 'SharedTrust', {
-      source: this.mesh.trust, clusterName: this.name, namespace, store: this.mesh.secretStore,
-    });
-
-    // Endpoint discovery, both halves: the reader identity here for the istiods that discover this
-    // cluster, and here the remote secrets of the clusters this cluster's istiod discovers.
+    const external = cp.model === ControlPlaneModel.EXTERNAL;
     const store = this.mesh.secretStore!;
-    if (this.discoveredBy.length > 0) {
-      new ReaderIdentity(this, 'ReaderIdentity', { clusterName: this.name, namespace, store });
+
+    // The control-plane namespace exists before Istio is installed, with the labels and annotations Istio
+    // reads from it: the network on multi-network meshes, and on remotes the cluster ID of the istiod
+    // that manages them.
+    const annotation = this.controlPlaneClusters;
+    new k8s.KubeNamespace(this, 'ControlPlaneNamespace', {
+      metadata: {
+        name: namespace,
+        ...(multiNetwork && !external ? { labels: { [NETWORK_LABEL]: this.network.name } } : {}),
+        ...(annotation ? { annotations: { [CONTROL_PLANE_CLUSTERS_ANNOTATION]: annotation } } : {}),
+      },
+    });
+
+    // Trust: every istiod's cacerts chains to the mesh root, in place before istiod starts. Remote
+    // clusters run no CA, so no CA key is sent to them.
+    if (cp.runsIstiod) {
+      new SharedTrust(this, 'SharedTrust', { source: this.mesh.trust, clusterName: this.name, namespace, store: this.mesh.secretStore });
     }
-    const sources = this.discovers;
-    if (sources.length > 0) {
+
+    // Endpoint discovery, both halves: here the credentials of this cluster for the istiods that
+    // discover it, and here the remote secrets of the clusters this cluster's istiod discovers.
+    const edges = this.mesh.endpointDiscovery;
+    if (edges.some((e) => e.source === this && e.kind === 'remote')) {
+      new ReaderIdentity(this, 'ReaderIdentity', { clusterName: this.name, namespace, store, remoteProfile: !cp.runsIstiod });
+    }
+    if (edges.some((e) => e.source === this && e.kind === 'config')) {
+      new ConfigClusterCredentials(this, 'ConfigClusterCredentials', { clusterName: this.name, namespace, store });
+    }
+    const mine = edges.filter((e) => e.consumer === this);
+    for (const e of mine.filter((x) => x.kind === 'config')) {
+      new RemoteSecret(this, 'ConfigKubeconfig', { source: e.source.access, namespace, store, config: true });
+    }
+    const remoteSources = mine.filter((e) => e.kind === 'remote').map((e) => e.source);
+    if (remoteSources.length > 0) {
       if (this.mesh.remoteSecretDelivery === RemoteSecretDelivery.KUBECONFIG_DIRECTORY) {
-        new RemoteKubeconfigDirectory(this, 'RemoteKubeconfigs', { sources: sources.map((s) => s.access), namespace, store });
+        new RemoteKubeconfigDirectory(this, 'RemoteKubeconfigs', { sources: remoteSources.map((s) => s.access), namespace, store });
       } else {
-        for (const source of sources) {
+        for (const source of remoteSources) {
           new RemoteSecret(this, `RemoteSecret-${source.name}`, { source: source.access, namespace, store });
         }
       }
     }
 
-    if (this.mesh.strictMtls && this.controlPlane.runsIstiod) {
+    // Mesh-wide policy lives where the mesh config is read from.
+    if (this.mesh.strictMtls && this.isConfigCluster) {
       new MeshWideMtls(this, 'MeshWideMtls', { namespace });
     }
 
@@ -300,14 +436,60 @@ export class Cluster extends Chart {
         loadBalancerIP: address !== undefined && parseIp(address) ? address : undefined,
         serviceAnnotations: this.eastWestGatewayOptions.serviceAnnotations,
       });
-      // expose-services.yaml: on multi-network meshes every primary exposes its services.
-      if (multiNetwork && this.controlPlane.runsIstiod) {
-        new CrossNetworkGateway(this, 'CrossNetworkGateway', { namespace, selector: { istio: gateway.selectorLabels.istio } });
+      const selector = { istio: gateway.selectorLabels.istio };
+      // expose-services.yaml: applied where the mesh config lives; on primary-remote and external
+      // control planes that exposes the services on every east-west gateway of the mesh.
+      if (multiNetwork && this.isConfigCluster) {
+        new CrossNetworkGateway(this, 'CrossNetworkGateway', { namespace, selector });
+      }
+      // expose-istiod.yaml: a primary serving remotes exposes istiod on its east-west gateway.
+      if (cp.model === ControlPlaneModel.PRIMARY && this.servedClusters.length > 0) {
+        new IstiodExposure(this, 'ExposeIstiod', {
+          namespace,
+          names: { gateway: 'istiod-gateway', virtualService: 'istiod-vs', destinationRule: 'istiod-dr' },
+          selector,
+          istiodNamespace: namespace,
+          portNames: { xds: 'tls-istiod', webhook: 'tls-istiodwebhook' },
+        });
       }
     }
+
+    if (external) this.buildExternalControlPlane();
 
     if (this.verification) {
       new VerificationWorkloads(this, 'VerificationWorkloads', this.verification);
     }
   }
+
+  /**
+   * The hosting cluster of an external control plane, as the docs set it up: an ingress gateway in
+   * istio-system exposing 15012/15017 (injected by a helper istiod there, see install inputs), and the
+   * Gateway, VirtualService and DestinationRule routing it to the external istiod.
+   */
+  private buildExternalControlPlane(): void {
+    const options = this.controlPlane.external!;
+    const namespace = this.controlPlaneNamespace;
+    new k8s.KubeNamespace(this, 'IstioSystemNamespace', { metadata: { name: ISTIO_SYSTEM_NAMESPACE } });
+    const ingress = new IstioGatewayChart(this, 'IngressGateway', {
+      name: 'istio-ingressgateway',
+      namespace: ISTIO_SYSTEM_NAMESPACE,
+      // The ports of the docs' controlplane-gateway.yaml.
+      ports: [{ name: 'status-port', port: 15021 }, { name: 'tls-xds', port: 15012 }, { name: 'tls-webhook', port: 15017 }],
+      loadBalancerIP: parseIp(options.address) ? options.address : undefined,
+    });
+    const tls = isExternalTlsAtGateway(this.controlPlane);
+    new IstiodExposure(this, 'ExternalIstiodGateway', {
+      namespace,
+      names: { gateway: 'external-istiod-gw', virtualService: 'external-istiod-vs', destinationRule: 'external-istiod-dr' },
+      selector: { istio: ingress.selectorLabels.istio },
+      istiodNamespace: namespace,
+      portNames: tls ? { xds: 'https-XDS', webhook: 'https-WEBHOOK' } : { xds: 'tls-XDS', webhook: 'tls-WEBHOOK' },
+      tls: tls ? { host: options.address, credentialName: options.tlsCredentialName! } : undefined,
+    });
+  }
+}
+
+/** True when an external control plane terminates TLS at its gateway (a DNS name, the production setup). */
+function isExternalTlsAtGateway(cp: ControlPlane): boolean {
+  return cp.external !== undefined && parseIp(cp.external.address) === undefined;
 }

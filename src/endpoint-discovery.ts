@@ -1,4 +1,5 @@
 import type { Cluster } from './cluster';
+import { ControlPlaneModel } from './control-plane';
 
 /**
  * One edge of the endpoint-discovery graph: the istiod serving `consumer` reads the API server of
@@ -12,18 +13,33 @@ export interface EndpointDiscovery {
   readonly consumer: Cluster;
   /** The cluster whose endpoints are discovered. */
   readonly source: Cluster;
+  /**
+   * `remote`: through the reader identity (`istioctl create-remote-secret`); `config`: the source is the
+   * external istiod's config cluster, read with the `istiod` ServiceAccount (`--type=config`).
+   */
+  readonly kind: 'remote' | 'config';
 }
 
 /**
- * Derives the graph: every cluster running istiod discovers every other cluster of its mesh, since an
- * istiod that misses a cluster routes no traffic to its endpoints. For N primaries: N×(N−1) edges.
+ * Derives the graph. Every primary discovers every other data-plane cluster of its mesh (an istiod that
+ * misses a cluster routes no traffic to its endpoints), so N primaries hold N×(N−1) remote secrets and a
+ * primary-remote primary holds one per remote. An external control plane discovers the clusters it
+ * serves: its config cluster through `istio-kubeconfig`, the others through remote secrets.
  */
 export function endpointDiscoveryGraph(clusters: readonly Cluster[]): EndpointDiscovery[] {
   const edges: EndpointDiscovery[] = [];
   for (const consumer of clusters) {
-    if (!consumer.controlPlane.runsIstiod) continue;
-    for (const source of clusters) {
-      if (source !== consumer) edges.push({ consumer, source });
+    const model = consumer.controlPlane.model;
+    if (model === ControlPlaneModel.PRIMARY) {
+      for (const source of clusters) {
+        if (source !== consumer && source.controlPlane.model !== ControlPlaneModel.EXTERNAL) edges.push({ consumer, source, kind: 'remote' });
+      }
+    } else if (model === ControlPlaneModel.EXTERNAL) {
+      for (const source of clusters) {
+        if (source.controlPlane.servedBy === consumer) {
+          edges.push({ consumer, source, kind: source.controlPlane.configCluster ? 'config' : 'remote' });
+        }
+      }
     }
   }
   return edges;

@@ -1,47 +1,135 @@
 import { ISTIO_SYSTEM_NAMESPACE, ISTIO_VERSION } from './istio';
 
+/** One Helm release of Istio's charts to install in a cluster. */
+export interface HelmRelease {
+  /** Release name, as in the docs (`istio-base`, `istiod`). */
+  readonly name: string;
+  /** Chart of the `istio` repository (https://istio-release.storage.googleapis.com/charts). */
+  readonly chart: 'base' | 'istiod';
+  /** Namespace the release is installed into. */
+  readonly namespace: string;
+  /** The release's values. */
+  readonly values: Record<string, unknown>;
+  /** File name of the values under the cluster's install-inputs folder. */
+  readonly file: string;
+}
+
+/** One IstioOperator for `istioctl install -f`. */
+export interface IstioOperatorInput {
+  /** File name under the cluster's install-inputs folder. */
+  readonly file: string;
+  readonly manifest: Record<string, unknown>;
+}
+
 /**
- * Istio's install inputs for one cluster: the Helm values of the `base` and `istiod` charts and the
- * equivalent IstioOperator for `istioctl install`. They are not Kubernetes objects for the cluster,
- * so the writer puts them outside the cluster's apply directory.
+ * Istio's install inputs for one cluster: the Helm releases (in install order) and the equivalent
+ * IstioOperators for `istioctl install`. They are not Kubernetes objects for the cluster, so the writer
+ * puts them outside the cluster's apply directory.
  *
- * @see https://istio.io/latest/docs/setup/install/multicluster/multi-primary/
+ * @see https://istio.io/latest/docs/setup/install/multicluster/
  */
 export interface InstallInputs {
   /** The Istio version the values were written for (charts are pinned to it). */
   readonly istioVersion: string;
-  /** Namespace the charts are installed into. */
-  readonly namespace: string;
-  /** Values for `helm install istio-base istio/base`. */
-  readonly baseValues: Record<string, unknown>;
-  /** Values for `helm install istiod istio/istiod`. */
-  readonly istiodValues: Record<string, unknown>;
-  /** The same install as an IstioOperator for `istioctl install -f`. */
-  readonly istioOperator: Record<string, unknown>;
-}
-
-/** What a primary cluster's install needs to know. */
-export interface PrimaryInstallFacts {
-  readonly meshId: string;
-  readonly clusterName: string;
-  readonly network: string;
-  readonly trustDomain: string;
-  readonly namespace: string;
-  readonly externalIstiod: boolean;
-  /**
-   * The reader identity is part of this cluster's output (it is discovered by other control planes), so
-   * the charts must not render their own copy: `global.enableReaderRBAC: false` on base and istiod.
-   */
-  readonly readerIdentityInOutput: boolean;
-  /**
-   * Mount remote kubeconfigs from this Secret and point `PILOT_MULTICLUSTER_KUBECONFIG_PATH` at them
-   * (RemoteSecretDelivery.KUBECONFIG_DIRECTORY).
-   */
-  readonly kubeconfigDirectory?: { readonly secretName: string; readonly path: string };
+  /** Helm releases in install order. */
+  readonly releases: HelmRelease[];
+  /** The same installs for istioctl, in install order. */
+  readonly istioOperators: IstioOperatorInput[];
 }
 
 /** The default trust domain of Istio (meshConfig.trustDomain). */
 export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
+
+/** Facts every install needs. */
+interface CommonFacts {
+  readonly clusterName: string;
+  readonly network: string;
+  readonly namespace: string;
+  /**
+   * The reader identity is part of this cluster's output (other control planes discover the cluster),
+   * so the charts must not render a second copy: `global.enableReaderRBAC: false` on base and istiod
+   * (Istio ≥ 1.30; the ServiceAccount is in base, the ClusterRole/Binding in istiod).
+   */
+  readonly readerIdentityInOutput: boolean;
+}
+
+/** What a primary cluster's install needs to know. */
+export interface PrimaryInstallFacts extends CommonFacts {
+  readonly meshId: string;
+  readonly trustDomain: string;
+  /** `global.externalIstiod`: the primary also serves remote clusters. */
+  readonly externalIstiod: boolean;
+  /** Mount remote kubeconfigs from this Secret (RemoteSecretDelivery.KUBECONFIG_DIRECTORY). */
+  readonly kubeconfigDirectory?: { readonly secretName: string; readonly path: string };
+}
+
+/** How a remote cluster reaches the istiod that serves it. */
+export interface RemoteDiscovery {
+  /**
+   * Address of the serving istiod as remotes reach it: a primary's east-west gateway, or an external
+   * control plane's ingress gateway.
+   */
+  readonly address: string;
+  /**
+   * Use URLs (`istiodRemote.injectionURL`, `base.validationURL`) on a TLS-terminating DNS name, as the
+   * external control-plane docs do; otherwise `global.remotePilotAddress` plus `injectionPath` (the chart
+   * renders an EndpointSlice for an IP address and an ExternalName Service for a DNS name).
+   */
+  readonly useUrls: boolean;
+}
+
+/** What a remote cluster's install needs to know. */
+export interface RemoteInstallFacts extends CommonFacts {
+  readonly discovery: RemoteDiscovery;
+  /**
+   * `global.configCluster: true`: the remote gets the istiod ServiceAccount, RBAC and validation. The
+   * primary-remote docs set it in their Helm tab; an external control plane's config cluster needs it.
+   */
+  readonly configCluster: boolean;
+  /** The external control plane's config cluster: also `configMap: true` and `defaultRevision: default`. */
+  readonly externalConfigCluster: boolean;
+}
+
+/** What the cluster hosting an external control plane needs to know. */
+export interface ExternalInstallFacts {
+  readonly meshId: string;
+  readonly trustDomain: string;
+  readonly hostCluster: string;
+  /** The external istiod's namespace (`external-istiod`). */
+  readonly namespace: string;
+  /** The config cluster: the external istiod's cluster ID and network. */
+  readonly configClusterName: string;
+  readonly configClusterNetwork: string;
+  readonly address: string;
+  /** True when `address` is a DNS name with TLS terminated at the gateway. */
+  readonly tlsAtGateway: boolean;
+  readonly kubeconfigDirectory?: { readonly secretName: string; readonly path: string };
+}
+
+function withoutEmpty(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0)));
+}
+
+function istioOperator(file: string, name: string, namespace: string, spec: Record<string, unknown>): IstioOperatorInput {
+  return { file, manifest: { apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { name, namespace }, spec } };
+}
+
+/** The injection path of a remote: `/inject/cluster/<cluster>/net/<network>` (pkg/kube/inject/webhook.go). */
+export function injectionPath(cluster: string, network: string): string {
+  const escape = (s: string) => s.replace(/\//g, '--slash--');
+  return `/inject/cluster/${escape(cluster)}/net/${escape(network)}`;
+}
+
+/** istiod chart values `env`, `volumes`, `volumeMounts` (IstioOperator: the same under values.pilot). */
+function kubeconfigDirectoryValues(dir: PrimaryInstallFacts['kubeconfigDirectory']): Record<string, any> {
+  if (!dir) return {};
+  const volume = 'remote-kubeconfigs';
+  return {
+    env: { PILOT_MULTICLUSTER_KUBECONFIG_PATH: dir.path },
+    volumes: [{ name: volume, secret: { secretName: dir.secretName, optional: true } }],
+    volumeMounts: [{ name: volume, mountPath: dir.path, readOnly: true }],
+  };
+}
 
 /**
  * Install inputs of a primary cluster: `global.meshID`, `global.multiCluster.clusterName` and
@@ -57,35 +145,161 @@ export function primaryInstallInputs(f: PrimaryInstallFacts): InstallInputs {
   };
   if (f.externalIstiod) global.externalIstiod = true;
   if (f.namespace !== ISTIO_SYSTEM_NAMESPACE) global.istioNamespace = f.namespace;
-  // Istio >= 1.30: both charts must agree (the SA is in base, the ClusterRole/Binding in istiod).
   if (f.readerIdentityInOutput) global.enableReaderRBAC = false;
   const meshConfig = f.trustDomain !== DEFAULT_TRUST_DOMAIN ? { trustDomain: f.trustDomain } : undefined;
-
-  const baseGlobal: Record<string, unknown> = {};
-  if (f.namespace !== ISTIO_SYSTEM_NAMESPACE) baseGlobal.istioNamespace = f.namespace;
-  if (f.readerIdentityInOutput) baseGlobal.enableReaderRBAC = false;
-  const baseValues: Record<string, unknown> = Object.keys(baseGlobal).length > 0 ? { global: baseGlobal } : {};
-
-  // istiod chart values `env`, `volumes`, `volumeMounts` (IstioOperator: the same under values.pilot).
-  const pilot: Record<string, unknown> = {};
-  if (f.kubeconfigDirectory) {
-    const volume = 'remote-kubeconfigs';
-    pilot.env = { PILOT_MULTICLUSTER_KUBECONFIG_PATH: f.kubeconfigDirectory.path };
-    pilot.volumes = [{ name: volume, secret: { secretName: f.kubeconfigDirectory.secretName, optional: true } }];
-    pilot.volumeMounts = [{ name: volume, mountPath: f.kubeconfigDirectory.path, readOnly: true }];
-  }
-  const istiodValues: Record<string, unknown> = { global, ...(meshConfig ? { meshConfig } : {}), ...pilot };
-  const istioOperator = {
-    apiVersion: 'install.istio.io/v1alpha1',
-    kind: 'IstioOperator',
-    metadata: { name: f.clusterName, namespace: f.namespace },
-    spec: {
-      ...(meshConfig ? { meshConfig } : {}),
-      values: {
-        global,
-        ...(Object.keys(pilot).length > 0 ? { pilot } : {}),
-      },
-    },
+  const baseGlobal = withoutEmpty({
+    istioNamespace: f.namespace !== ISTIO_SYSTEM_NAMESPACE ? f.namespace : undefined,
+    enableReaderRBAC: f.readerIdentityInOutput ? false : undefined,
+  });
+  const pilot = kubeconfigDirectoryValues(f.kubeconfigDirectory);
+  return {
+    istioVersion: ISTIO_VERSION,
+    releases: [
+      { name: 'istio-base', chart: 'base', namespace: f.namespace, values: withoutEmpty({ global: baseGlobal }), file: 'helm-values-base.yaml' },
+      { name: 'istiod', chart: 'istiod', namespace: f.namespace, values: withoutEmpty({ global, meshConfig, ...pilot }), file: 'helm-values-istiod.yaml' },
+    ],
+    istioOperators: [istioOperator('istio-operator.yaml', f.clusterName, f.namespace, withoutEmpty({
+      meshConfig,
+      values: withoutEmpty({ global, pilot }),
+    }))],
   };
-  return { istioVersion: ISTIO_VERSION, namespace: f.namespace, baseValues, istiodValues, istioOperator };
+}
+
+/**
+ * Install inputs of a remote cluster (`profile: remote` on both charts): the injection webhook points
+ * at the serving istiod, no istiod runs here. Unlike the docs' IstioOperator tab, clusterName and
+ * network are always set (the Helm tab sets them; without them injected proxies get the wrong cluster
+ * ID and network).
+ */
+export function remoteInstallInputs(f: RemoteInstallFacts): InstallInputs {
+  const path = injectionPath(f.clusterName, f.network);
+  const d = f.discovery;
+  const global = withoutEmpty({
+    istioNamespace: f.namespace !== ISTIO_SYSTEM_NAMESPACE ? f.namespace : undefined,
+    multiCluster: { clusterName: f.clusterName },
+    network: f.network,
+    configCluster: f.configCluster ? true : undefined,
+    remotePilotAddress: d.useUrls ? undefined : d.address,
+    enableReaderRBAC: f.readerIdentityInOutput ? false : undefined,
+  });
+  const istiodRemote = d.useUrls ? { injectionURL: `https://${d.address}:15017${path}` } : { injectionPath: path };
+  const validationURL = d.useUrls && f.externalConfigCluster ? `https://${d.address}:15017/validate` : undefined;
+  const baseGlobal = withoutEmpty({
+    istioNamespace: f.namespace !== ISTIO_SYSTEM_NAMESPACE ? f.namespace : undefined,
+    enableReaderRBAC: f.readerIdentityInOutput ? false : undefined,
+  });
+  const defaultRevision = f.externalConfigCluster ? 'default' : undefined;
+  return {
+    istioVersion: ISTIO_VERSION,
+    releases: [
+      {
+        name: 'istio-base', chart: 'base', namespace: f.namespace, file: 'helm-values-base.yaml',
+        values: withoutEmpty({ profile: 'remote', defaultRevision, global: baseGlobal, base: withoutEmpty({ validationURL }) }),
+      },
+      {
+        name: 'istiod', chart: 'istiod', namespace: f.namespace, file: 'helm-values-istiod.yaml',
+        values: withoutEmpty({ profile: 'remote', global, configMap: f.externalConfigCluster ? true : undefined, istiodRemote }),
+      },
+    ],
+    istioOperators: [istioOperator('istio-operator.yaml', f.clusterName, f.namespace, {
+      profile: 'remote',
+      values: withoutEmpty({
+        defaultRevision,
+        global,
+        pilot: f.externalConfigCluster ? { configMap: true } : undefined,
+        istiodRemote,
+        base: withoutEmpty({ validationURL }),
+      }),
+    })],
+  };
+}
+
+/**
+ * Install inputs of the cluster hosting an external control plane, as the external-controlplane docs
+ * install it: Istio in `istio-system` (base and a helper istiod that only injects the ingress gateway
+ * exposing the external istiod), and the external istiod in its own namespace, configured with the
+ * docs' env (EXTERNAL_ISTIOD, LOCAL_CLUSTER_SECRET_WATCHER, CLUSTER_ID = the config cluster,
+ * SHARED_MESH_CONFIG) and volumes. The docs install it with istioctl only; the Helm values are the
+ * equivalent chart values of that IstioOperator.
+ */
+export function externalInstallInputs(f: ExternalInstallFacts): InstallInputs {
+  const discovery = `${f.address}:15012`;
+  const env: Record<string, string> = {
+    // Empty names keep istiod from patching webhooks it does not own (hostname variant); the IP variant
+    // names the remote's webhook configurations.
+    INJECTION_WEBHOOK_CONFIG_NAME: f.tlsAtGateway ? '' : `istio-sidecar-injector-${f.namespace}`,
+    VALIDATION_WEBHOOK_CONFIG_NAME: f.tlsAtGateway ? '' : `istio-validator-${f.namespace}`,
+    EXTERNAL_ISTIOD: 'true',
+    LOCAL_CLUSTER_SECRET_WATCHER: 'true',
+    CLUSTER_ID: f.configClusterName,
+    SHARED_MESH_CONFIG: 'istio',
+  };
+  const dir = kubeconfigDirectoryValues(f.kubeconfigDirectory);
+  const volumes = [
+    { name: 'config-volume', configMap: { name: 'istio' } },
+    { name: 'inject-volume', configMap: { name: 'istio-sidecar-injector' } },
+    ...(dir.volumes ?? []),
+  ];
+  const volumeMounts = [
+    { name: 'config-volume', mountPath: '/etc/istio/config' },
+    { name: 'inject-volume', mountPath: '/var/lib/istio/inject' },
+    ...(dir.volumeMounts ?? []),
+  ];
+  const global = {
+    externalIstiod: true,
+    caAddress: discovery,
+    istioNamespace: f.namespace,
+    operatorManageWebhooks: true,
+    configValidation: false,
+    meshID: f.meshId,
+    multiCluster: { clusterName: f.configClusterName },
+    network: f.configClusterNetwork,
+  };
+  const meshConfig = withoutEmpty({
+    rootNamespace: f.namespace,
+    trustDomain: f.trustDomain !== DEFAULT_TRUST_DOMAIN ? f.trustDomain : undefined,
+    defaultConfig: withoutEmpty({
+      discoveryAddress: discovery,
+      // With a publicly signed gateway certificate, proxies verify istiod with the system CAs.
+      proxyMetadata: f.tlsAtGateway
+        ? { XDS_ROOT_CA: '/etc/ssl/certs/ca-certificates.crt', CA_ROOT_CA: '/etc/ssl/certs/ca-certificates.crt' } : undefined,
+    }),
+  });
+  const allEnv = { ...env, ...(dir.env ?? {}) };
+  return {
+    istioVersion: ISTIO_VERSION,
+    releases: [
+      { name: 'istio-base', chart: 'base', namespace: ISTIO_SYSTEM_NAMESPACE, values: {}, file: 'helm-values-base.yaml' },
+      { name: 'istiod', chart: 'istiod', namespace: ISTIO_SYSTEM_NAMESPACE, values: {}, file: 'helm-values-istiod.yaml' },
+      {
+        name: 'istiod', chart: 'istiod', namespace: f.namespace, file: `helm-values-istiod-${f.namespace}.yaml`,
+        values: { global, meshConfig, env: allEnv, volumes, volumeMounts },
+      },
+    ],
+    istioOperators: [
+      // The helper istiod in istio-system; the ingress gateway itself is part of dist/.
+      istioOperator('istio-operator.yaml', f.hostCluster, ISTIO_SYSTEM_NAMESPACE, { profile: 'minimal' }),
+      istioOperator(`istio-operator-${f.namespace}.yaml`, `${f.hostCluster}-${f.namespace}`, f.namespace, {
+        profile: 'empty',
+        meshConfig,
+        components: {
+          pilot: {
+            enabled: true,
+            k8s: {
+              overlays: [{
+                kind: 'Deployment',
+                name: 'istiod',
+                patches: [
+                  ...volumes.map((v) => ({ path: 'spec.template.spec.volumes[100]', value: v })),
+                  ...volumeMounts.map((m) => ({ path: 'spec.template.spec.containers[0].volumeMounts[100]', value: m })),
+                ],
+              }],
+              env: Object.entries(allEnv).map(([name, value]) => ({ name, value })),
+            },
+          },
+        },
+        values: { global },
+      }),
+    ],
+  };
 }

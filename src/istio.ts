@@ -18,6 +18,9 @@ export const CROSS_NETWORK_GATEWAY_NAME = 'cross-network-gateway';
 /** Label key: the network a namespace, gateway Service or pod belongs to. */
 export const NETWORK_LABEL = 'topology.istio.io/network';
 
+/** Annotation on a remote's system namespace: the cluster ID(s) of the istiod that manages it. */
+export const CONTROL_PLANE_CLUSTERS_ANNOTATION = 'topology.istio.io/controlPlaneClusters';
+
 /** Label key for sidecar injection on a namespace. */
 export const INJECTION_LABEL = 'istio-injection';
 

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { cidrsOverlap, parseCidr } from './cidr';
 import { Cluster, ClusterProps } from './cluster';
+import { ControlPlaneModel } from './control-plane';
 import { EndpointDiscovery, endpointDiscoveryGraph } from './endpoint-discovery';
 import { DEFAULT_TRUST_DOMAIN } from './install-inputs';
 import { ISTIO_SYSTEM_NAMESPACE } from './istio';
@@ -171,6 +172,7 @@ export class Mesh extends Construct {
     }
     for (const cluster of this.clusters) problems.push(...cluster.problems());
     for (const network of this.networks) problems.push(...this.networkProblems(network));
+    problems.push(...this.controlPlaneProblems());
     problems.push(...this.trustProblems());
     return problems;
   }
@@ -184,6 +186,100 @@ export class Mesh extends Construct {
     throwIfProblems(this.validate());
     for (const cluster of this.clusters) cluster._build();
     this.built = true;
+  }
+
+  /** Which istiod serves which cluster, and whether remotes can reach it. */
+  private controlPlaneProblems(): Problem[] {
+    const problems: Problem[] = [];
+    const hosts = this.clusters.filter((c) => c.controlPlane.model === ControlPlaneModel.EXTERNAL);
+    const primaries = this.clusters.filter((c) => c.controlPlane.model === ControlPlaneModel.PRIMARY);
+    if (hosts.length > 0 && primaries.length > 0) {
+      problems.push({
+        cluster: primaries[0].name, field: 'primaryClusterName',
+        message: `is a primary in a mesh served by the external control plane of "${hosts[0].name}"; mixing primaries with an external control plane is not supported`,
+        fix: `make the primaries remotes of "${hosts[0].name}" (primaryClusterName: ${hosts[0].name}), or model two meshes`,
+      });
+    }
+    for (const c of this.clusters) {
+      const cp = c.controlPlane;
+      if (cp.model === ControlPlaneModel.REMOTE) {
+        const servedBy = cp.servedBy!;
+        if (servedBy.mesh !== this) {
+          problems.push({ cluster: c.name, field: 'primaryClusterName', value: servedBy.name, message: 'names a cluster of another mesh', fix: 'name a cluster of this mesh' });
+          continue;
+        }
+        if (servedBy.controlPlane.model === ControlPlaneModel.REMOTE) {
+          problems.push({
+            cluster: c.name, field: 'primaryClusterName', value: servedBy.name,
+            message: `names "${servedBy.name}", which is itself a remote cluster; a remote must name the cluster whose istiod serves it, and chains or cycles of remotes are not possible`,
+            fix: `name the primary (or external control plane) that serves "${servedBy.name}"`,
+          });
+          continue;
+        }
+        if (cp.configCluster && servedBy.controlPlane.model !== ControlPlaneModel.EXTERNAL) {
+          problems.push({
+            cluster: c.name, field: 'configClusterName', value: c.name,
+            message: `makes this a config cluster, which only an external control plane has; "${servedBy.name}" is a primary and reads its config from its own cluster`,
+            fix: 'drop the config-cluster flag',
+          });
+        }
+        // A remote on another network than its primary reaches it through east-west gateways on both sides.
+        if (servedBy.controlPlane.model === ControlPlaneModel.PRIMARY && servedBy.network !== c.network && !c.hasEastWestGateway) {
+          problems.push({
+            cluster: c.name, field: 'eastWestGateway.enabled', value: false,
+            message: `is off, but this remote is on network "${c.network.name}" and its primary "${servedBy.name}" on "${servedBy.network.name}": traffic between them needs east-west gateways on both sides`,
+            fix: 'enable the east-west gateway of this cluster, or put it on its primary\'s network',
+          });
+        }
+      }
+      const served = c.servedClusters;
+      if (cp.model === ControlPlaneModel.PRIMARY && served.length > 0) {
+        const names = served.map((r) => `"${r.name}"`).join(', ');
+        if (cp.externalIstiod === false) {
+          problems.push({
+            cluster: c.name, field: 'controlPlane.externalIstiod', value: false,
+            message: `is off, but remote cluster(s) ${names} are served by this primary; istiod manages remotes only with global.externalIstiod: true`,
+            fix: 'leave externalIstiod at its default',
+          });
+        }
+        if (!c.hasEastWestGateway) {
+          problems.push({
+            cluster: c.name, field: 'eastWestGateway.enabled', value: false,
+            message: `is off, but remote cluster(s) ${names} reach this primary's istiod through its east-west gateway (expose-istiod)`,
+            fix: 'enable the east-west gateway',
+          });
+        } else if (c.eastWestGatewayAddress === undefined) {
+          problems.push({
+            cluster: c.name, field: 'eastWestGateway.address',
+            message: `is missing: remote cluster(s) ${names} need this primary's discovery address at install time (global.remotePilotAddress). The docs read it from the east-west gateway's LoadBalancer status once it exists; a GitOps render cannot`,
+            allowed: 'a static IP (the gateway is pinned to it; remotes get an EndpointSlice for istiod) or a DNS name that resolves to the gateway (Istio\'s chart supports it: remotes get an ExternalName Service)',
+            fix: 'reserve a static IP for the east-west gateway LoadBalancer (or a DNS name for it) and set eastWestGateway.address',
+          });
+        }
+      }
+      if (cp.model === ControlPlaneModel.EXTERNAL) {
+        const configClusters = served.filter((r) => r.controlPlane.configCluster);
+        if (served.length === 0) {
+          problems.push({ cluster: c.name, field: 'configClusterName', message: 'this cluster hosts an external control plane, but no cluster is served by it', fix: `declare its remotes with primaryClusterName: ${c.name}` });
+        } else if (configClusters.length !== 1) {
+          problems.push({
+            cluster: c.name, field: 'configClusterName',
+            message: configClusters.length === 0
+              ? 'names no config cluster among the clusters this external control plane serves'
+              : `is ambiguous: ${configClusters.map((r) => `"${r.name}"`).join(', ')} all claim to be the config cluster`,
+            fix: 'mark exactly one served cluster as the config cluster (configClusterName: <itself>)',
+          });
+        }
+        if (c.hasVerificationWorkloads) {
+          problems.push({
+            cluster: c.name, field: 'verificationWorkloads',
+            message: 'are declared on the cluster hosting an external control plane, which is not part of the mesh\'s data plane',
+            fix: 'put the verification workloads on the remote clusters',
+          });
+        }
+      }
+    }
+    return problems;
   }
 
   private trustProblems(): Problem[] {

@@ -9,8 +9,6 @@ import { SecretStore, SecretStoreKind } from './secret-store';
 /** The reader service account (`DefaultServiceAccountName` in istioctl's multicluster package). */
 export const READER_SERVICE_ACCOUNT = 'istio-reader-service-account';
 
-/** The token Secret istioctl creates for the reader on Kubernetes ≥ 1.24 (`<sa>-istio-remote-secret-token`). */
-export const READER_TOKEN_SECRET = `${READER_SERVICE_ACCOUNT}-istio-remote-secret-token`;
 
 /** `istio-reader-clusterrole-<namespace>`, as the istiod chart names it (no revision). */
 export function readerClusterRoleName(namespace: string): string {
@@ -65,8 +63,8 @@ export interface ReaderIdentityProps {
  * `istioctl create-remote-secret` relies on in the source cluster: `istio-reader-service-account`, the
  * reader ClusterRole and ClusterRoleBinding with exactly the chart's rules, and an explicit
  * `kubernetes.io/service-account-token` Secret (Kubernetes ≥ 1.24 creates none; the token controller
- * fills in `token` and `ca.crt`). A PushSecret then copies `token` and `ca.crt` to the secret store, so
- * no credential ever passes through git.
+ * fills in `token` and `ca.crt`), pushed to the secret store (PushedServiceAccountToken), so no
+ * credential ever passes through git.
  *
  * The Helm values set `global.enableReaderRBAC: false` on both charts so that Helm does not render a
  * second copy of these objects (see install-inputs.ts).
@@ -88,32 +86,82 @@ export class ReaderIdentity extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
       subjects: [{ kind: 'ServiceAccount', name: READER_SERVICE_ACCOUNT, namespace }],
     });
-    // An empty token Secret: Kubernetes' token controller populates it. It carries no secret data in git.
-    new k8s.KubeSecret(this, 'TokenSecret', {
-      metadata: {
-        name: READER_TOKEN_SECRET,
-        namespace,
-        labels,
-        annotations: { 'kubernetes.io/service-account.name': READER_SERVICE_ACCOUNT },
-      },
+    new PushedServiceAccountToken(this, 'Token', {
+      serviceAccount: READER_SERVICE_ACCOUNT, namespace, labels, store: props.store, clusterName: props.clusterName,
+    });
+    Phase.assign(this, Phase.TRUST);
+  }
+}
+
+/** Props of {@link PushedServiceAccountToken}. */
+export interface PushedServiceAccountTokenProps {
+  readonly serviceAccount: string;
+  readonly namespace: string;
+  readonly clusterName: string;
+  readonly store: SecretStore;
+  /** @default - none */
+  readonly labels?: { [key: string]: string };
+}
+
+/**
+ * A service account's token, made available to other clusters without passing through git: an explicit,
+ * empty `kubernetes.io/service-account-token` Secret named as istioctl names it
+ * (`<sa>-istio-remote-secret-token`; Kubernetes ≥ 1.24 creates none, the token controller fills in
+ * `token` and `ca.crt`), and a PushSecret copying both to the store at `<prefix>/remote-secrets/<cluster>`.
+ */
+export class PushedServiceAccountToken extends Construct {
+  /** Name of the token Secret. */
+  public readonly secretName: string;
+
+  constructor(scope: Construct, id: string, props: PushedServiceAccountTokenProps) {
+    super(scope, id);
+    const namespace = props.namespace;
+    const name = `${props.serviceAccount}-istio-remote-secret-token`;
+    this.secretName = name;
+    const labels = props.labels ? { labels: { ...props.labels } } : {};
+    new k8s.KubeSecret(this, 'Secret', {
+      metadata: { name, namespace, ...labels, annotations: { 'kubernetes.io/service-account.name': props.serviceAccount } },
       type: 'kubernetes.io/service-account-token',
     });
-
     const remoteKey = props.store.remoteSecretKey(props.clusterName);
     new PushSecret(this, 'PushSecret', {
-      metadata: { name: READER_TOKEN_SECRET, namespace, labels },
+      metadata: { name, namespace, ...labels },
       spec: {
         refreshInterval: '1h',
         secretStoreRefs: [{
           name: props.store.name,
           kind: props.store.kind === SecretStoreKind.SECRET_STORE ? PushSecretSpecSecretStoreRefsKind.SECRET_STORE : PushSecretSpecSecretStoreRefsKind.CLUSTER_SECRET_STORE,
         }],
-        selector: { secret: { name: READER_TOKEN_SECRET } },
+        selector: { secret: { name } },
         updatePolicy: PushSecretSpecUpdatePolicy.REPLACE,
         deletionPolicy: PushSecretSpecDeletionPolicy.DELETE,
         data: ['token', 'ca.crt'].map((k) => ({ match: { secretKey: k, remoteRef: { remoteKey, property: k } } })),
       },
     });
-    Phase.assign(this, Phase.TRUST);
+  }
+}
+
+/** The ServiceAccount the remote profile creates for istiod in a config cluster (`global.configCluster`). */
+export const CONFIG_CLUSTER_SERVICE_ACCOUNT = 'istiod';
+
+/** Props of {@link ConfigClusterCredentials}. */
+export interface ConfigClusterCredentialsProps {
+  readonly clusterName: string;
+  readonly namespace: string;
+  readonly store: SecretStore;
+}
+
+/**
+ * What `istioctl create-remote-secret --type=config --service-account=istiod --create-service-account=false`
+ * relies on in an external control plane's config cluster: the token of the `istiod` ServiceAccount
+ * (created by the remote profile with `global.configCluster: true`), pushed to the store. Applied in the
+ * control-plane phase, after Istio's charts created the ServiceAccount: a token Secret for a missing
+ * ServiceAccount is deleted by Kubernetes.
+ */
+export class ConfigClusterCredentials extends Construct {
+  constructor(scope: Construct, id: string, props: ConfigClusterCredentialsProps) {
+    super(scope, id);
+    new PushedServiceAccountToken(this, 'Token', { serviceAccount: CONFIG_CLUSTER_SERVICE_ACCOUNT, ...props });
+    Phase.assign(this, Phase.CONTROL_PLANE);
   }
 }

@@ -87,19 +87,30 @@ export interface RemoteSecretProps {
   /** The consuming istiod's namespace. */
   readonly namespace: string;
   readonly store: SecretStore;
+  /**
+   * The source is an external control plane's config cluster: the Secret is `istio-kubeconfig` with data
+   * key `config`, as `istioctl create-remote-secret --type=config` makes it. @default false
+   */
+  readonly config?: boolean;
 }
+
+/** Name of the config-cluster kubeconfig Secret of an external istiod (`--type=config`). */
+export const CONFIG_KUBECONFIG_SECRET = 'istio-kubeconfig';
 
 /**
  * The remote secret that lets an istiod discover endpoints in another cluster, rendered by the External
  * Secrets Operator exactly as `istioctl create-remote-secret --name <cluster>` makes it: Secret
  * `istio-remote-secret-<cluster>` in the istiod namespace, label `istio/multiCluster: "true"`, annotation
  * `networking.istio.io/cluster: <cluster>` and one data key `<cluster>` holding the kubeconfig. The
- * token and CA come from the store, where the source cluster's PushSecret put them.
+ * token and CA come from the store, where the source cluster's PushSecret put them. For an external
+ * control plane's config cluster it is the `--type=config` Secret `istio-kubeconfig` (key `config`)
+ * instead, which the external istiod mounts.
  */
 export class RemoteSecret extends Construct {
   constructor(scope: Construct, id: string, props: RemoteSecretProps) {
     super(scope, id);
-    const name = remoteSecretName(props.source.cluster);
+    const name = props.config ? CONFIG_KUBECONFIG_SECRET : remoteSecretName(props.source.cluster);
+    const dataKey = props.config ? 'config' : props.source.cluster;
     const key = props.store.remoteSecretKey(props.source.cluster);
     new ExternalSecret(this, 'Resource', {
       metadata: { name, namespace: props.namespace },
@@ -115,13 +126,15 @@ export class RemoteSecret extends Construct {
               labels: { [MULTICLUSTER_SECRET_LABEL]: 'true' },
               annotations: { [CLUSTER_NAME_ANNOTATION]: props.source.cluster },
             },
-            data: { [props.source.cluster]: kubeconfigTemplate(props.source, 'token', 'ca.crt') },
+            data: { [dataKey]: kubeconfigTemplate(props.source, 'token', 'ca.crt') },
           },
         },
         data: ['token', 'ca.crt'].map((k) => ({ secretKey: k, remoteRef: { key, property: k } })),
       },
     });
-    Phase.assign(this, Phase.MESH_CONFIG);
+    // The external istiod mounts istio-kubeconfig, so it must exist before istiod starts; remote secrets
+    // are watched and can follow the control plane.
+    Phase.assign(this, props.config ? Phase.TRUST : Phase.MESH_CONFIG);
   }
 }
 

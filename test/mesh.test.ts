@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { ControlPlane, Mesh } from '../src';
-import { find, objectsByCluster, meshOf } from './support/mesh';
+import { find, objectsByCluster, meshOf , helmValues, istioOperatorOf } from './support/mesh';
 
 const MULTI_NETWORK = {
   meshID: 'mesh1',
@@ -53,12 +53,12 @@ describe('multi-primary, multi-network (ISTIO-MULTICLUSTER-FACTS §4.2)', () => 
 
   test('install inputs carry meshID, clusterName and network (docs §4.2)', () => {
     const mesh = meshOf(MULTI_NETWORK);
-    const inputs = mesh.cluster('cluster2')!.installInputs;
+    const cluster = mesh.cluster('cluster2')!;
     // enableReaderRBAC: false because the reader identity is part of dist/ (issue: trust and remote secrets).
-    expect(inputs.istiodValues).toEqual({ global: { meshID: 'mesh1', multiCluster: { clusterName: 'cluster2' }, network: 'network2', enableReaderRBAC: false } });
-    expect(inputs.baseValues).toEqual({ global: { enableReaderRBAC: false } });
-    expect((inputs.istioOperator as any).spec.values).toEqual(inputs.istiodValues);
-    expect(inputs.istioVersion).toBe('1.30.3');
+    expect(helmValues(cluster)).toEqual({ global: { meshID: 'mesh1', multiCluster: { clusterName: 'cluster2' }, network: 'network2', enableReaderRBAC: false } });
+    expect(helmValues(cluster, 'helm-values-base.yaml')).toEqual({ global: { enableReaderRBAC: false } });
+    expect(istioOperatorOf(cluster).spec.values).toEqual(helmValues(cluster));
+    expect(cluster.installInputs.istioVersion).toBe('1.30.3');
   });
 
   test('objects carry sync waves in phase order: namespaces < gateways < mesh config', () => {
@@ -84,8 +84,8 @@ describe('multi-primary, one network (ISTIO-MULTICLUSTER-FACTS §4.1)', () => {
   });
 
   test('install inputs still name the shared network', () => {
-    const inputs = meshOf(SINGLE_NETWORK).cluster('cluster1')!.installInputs;
-    expect(inputs.istiodValues).toMatchObject({ global: { meshID: 'mesh1', multiCluster: { clusterName: 'cluster1' }, network: 'network1' } });
+    const cluster = meshOf(SINGLE_NETWORK).cluster('cluster1')!;
+    expect(helmValues(cluster)).toMatchObject({ global: { meshID: 'mesh1', multiCluster: { clusterName: 'cluster1' }, network: 'network1' } });
   });
 });
 
@@ -94,8 +94,8 @@ describe('TypeScript API', () => {
     const mesh = new Mesh(new App(), 'mesh', { meshId: 'prod', trustDomain: 'prod.example.com', secretStore: { name: 's' } });
     const net = mesh.addNetwork('net-a');
     const c = mesh.addCluster('east', { network: net });
-    expect(c.installInputs.istiodValues).toMatchObject({ meshConfig: { trustDomain: 'prod.example.com' } });
-    expect((c.installInputs.istioOperator as any).spec.meshConfig).toEqual({ trustDomain: 'prod.example.com' });
+    expect(helmValues(c)).toMatchObject({ meshConfig: { trustDomain: 'prod.example.com' } });
+    expect(istioOperatorOf(c).spec.meshConfig).toEqual({ trustDomain: 'prod.example.com' });
   });
 
   test('a pinned gateway IP becomes loadBalancerIP; a DNS address does not', () => {

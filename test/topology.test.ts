@@ -5,7 +5,10 @@ import { App } from 'cdk8s';
 import { DEFAULT_TOPOLOGY, loadTopologyFile, Mesh, MeshValidationError } from '../src';
 import { checkSchema } from '../src/topology/schema-check';
 import * as SCHEMA from '../src/topology/topology.schema.json';
-import { exampleFiles, fixturePath, outputTree, PROJECT_ROOT, meshOf } from './support/mesh';
+import { exampleFiles, outputTree, PROJECT_ROOT, meshOf } from './support/mesh';
+
+// Istio's own topology files (multicluster.json, external-istiod.json) are tested with the control-plane
+// models in control-planes.test.ts.
 
 function rejection(fn: () => unknown): MeshValidationError {
   try {
@@ -69,43 +72,5 @@ describe('topology files', () => {
   test('a missing file is a clear error', () => {
     const e = rejection(() => loadTopologyFile(new App(), 'mesh', '/nonexistent/mesh.yaml'));
     expect(e.problems[0].message).toMatch(/cannot be read/);
-  });
-});
-
-describe("Istio's own topology files (istio/istio@1.30.3 prow/config/topology/, copied to test/fixtures/istio)", () => {
-  test('multicluster.json: every field is understood; what it lacks is reported per cluster', () => {
-    const e = rejection(() => loadTopologyFile(new App(), 'mesh', fixturePath('istio', 'topology-multicluster.json')));
-    // The file is an array of clusters (Istio's format): no schema problems, only the model's.
-    expect(e.problems.every((p) => p.message !== 'is not a known field')).toBe(true);
-    // "remote" is a primary-remote member, a model this version reports clearly.
-    expect(e.problems).toEqual(expect.arrayContaining([
-      expect.objectContaining({ cluster: 'remote', field: 'primaryClusterName', value: 'primary' }),
-    ]));
-  });
-
-  test('multicluster.json without its remote member reports exactly what Istio\'s format lacks: API servers and a secret store', () => {
-    const clusters = JSON.parse(fs.readFileSync(fixturePath('istio', 'topology-multicluster.json'), 'utf8'))
-      .filter((c: any) => c.primaryClusterName === undefined);
-    const e = rejection(() => meshOf(clusters));
-    expect(e.problems.map((p) => `${p.cluster ?? ''}:${p.field}`).sort()).toEqual([':secretStore', 'cross-network-primary:apiServer', 'primary:apiServer']);
-  });
-
-  test('multicluster.json completed with those fields synthesizes with Istio\'s fields applied', () => {
-    const clusters = JSON.parse(fs.readFileSync(fixturePath('istio', 'topology-multicluster.json'), 'utf8'))
-      .filter((c: any) => c.primaryClusterName === undefined)
-      .map((c: any) => ({ ...c, apiServer: `https://${c.clusterName}.example.com` }));
-    const mesh = meshOf({ meshID: 'mesh1', secretStore: { name: 'mesh-secrets' }, clusters });
-    expect(mesh.clusters.map((c) => [c.name, c.network.name, c.podSubnet, c.svcSubnet])).toEqual([
-      ['primary', 'network-1', '10.10.0.0/16', '10.255.10.0/24'],
-      ['cross-network-primary', 'network-2', '10.30.0.0/16', '10.255.30.0/24'],
-    ]);
-    expect(Object.keys(outputTree(mesh))).toContain('cross-network-primary/40-mesh-config/gateway_istio-system_cross-network-gateway.yaml');
-  });
-
-  test('external-istiod.json: the external control plane is reported as unsupported, naming the cluster', () => {
-    const e = rejection(() => loadTopologyFile(new App(), 'mesh', fixturePath('istio', 'topology-external-istiod.json')));
-    expect(e.problems).toEqual(expect.arrayContaining([
-      expect.objectContaining({ cluster: 'config', field: 'primaryClusterName', value: 'external' }),
-    ]));
   });
 });

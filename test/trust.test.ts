@@ -3,7 +3,7 @@ import * as jsyaml from 'js-yaml';
 import { App } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { DEFAULT_TOPOLOGY, Mesh, MeshValidationError, renderMesh, RemoteSecretDelivery, TrustSource } from '../src';
-import { find, fixturePath, meshOf, objectsByCluster, PROJECT_ROOT } from './support/mesh';
+import { find, fixturePath, meshOf, objectsByCluster, PROJECT_ROOT , helmValues, istioOperatorOf } from './support/mesh';
 
 /**
  * Renders an External Secrets v2 template the way the operator does for the subset we emit:
@@ -113,7 +113,7 @@ describe('remote secrets: exactly what istioctl create-remote-secret makes, rend
     const mesh = meshOf({ meshID: 'm', secretStore: { name: 's' }, clusters: [{ clusterName: 'solo', network: 'n' }] });
     const kinds = objectsByCluster(mesh).solo.map((o) => `${o.kind}/${o.metadata.name}`);
     expect(kinds.filter((k) => /remote-secret|istio-reader/.test(k))).toEqual([]);
-    expect(mesh.cluster('solo')!.installInputs.baseValues).toEqual({});
+    expect(helmValues(mesh.cluster('solo')!, 'helm-values-base.yaml')).toEqual({});
   });
 });
 
@@ -163,10 +163,10 @@ describe('reader identity in the source cluster equals Istio\'s charts', () => {
   });
 
   test('the charts are told not to render a second copy (global.enableReaderRBAC: false on base and istiod)', () => {
-    const inputs = meshOf(DEFAULT_TOPOLOGY).cluster('cluster1')!.installInputs;
-    expect(inputs.baseValues).toEqual({ global: { enableReaderRBAC: false } });
-    expect((inputs.istiodValues as any).global.enableReaderRBAC).toBe(false);
-    expect((inputs.istioOperator as any).spec.values.global.enableReaderRBAC).toBe(false);
+    const cluster = meshOf(DEFAULT_TOPOLOGY).cluster('cluster1')!;
+    expect(helmValues(cluster, 'helm-values-base.yaml')).toEqual({ global: { enableReaderRBAC: false } });
+    expect(helmValues(cluster).global.enableReaderRBAC).toBe(false);
+    expect(istioOperatorOf(cluster).spec.values.global.enableReaderRBAC).toBe(false);
   });
 
   test('order: reader identity and cacerts in the trust phase, before the remote secrets that use them', () => {
@@ -226,11 +226,11 @@ describe('kubeconfig directory delivery (PILOT_MULTICLUSTER_KUBECONFIG_PATH, Ist
   });
 
   test('istiod mounts it and reads it from PILOT_MULTICLUSTER_KUBECONFIG_PATH', () => {
-    const values = mesh.cluster('a')!.installInputs.istiodValues as any;
+    const values = helmValues(mesh.cluster('a')!) as any;
     expect(values.env).toEqual({ PILOT_MULTICLUSTER_KUBECONFIG_PATH: '/etc/istio/remote-kubeconfigs' });
     expect(values.volumes).toEqual([{ name: 'remote-kubeconfigs', secret: { secretName: 'istio-remote-kubeconfigs', optional: true } }]);
     expect(values.volumeMounts).toEqual([{ name: 'remote-kubeconfigs', mountPath: '/etc/istio/remote-kubeconfigs', readOnly: true }]);
-    expect((mesh.cluster('a')!.installInputs.istioOperator as any).spec.values.pilot.env).toEqual(values.env);
+    expect(istioOperatorOf(mesh.cluster('a')!).spec.values.pilot.env).toEqual(values.env);
   });
 });
 

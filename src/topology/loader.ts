@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as jsyaml from 'js-yaml';
 import { Construct } from 'constructs';
-import { ControlPlane } from '../control-plane';
+import type { Cluster } from '../cluster';
+import { ControlPlane, ControlPlaneModel } from '../control-plane';
 import { Mesh } from '../mesh';
 import { Network } from '../network';
 import { MeshValidationError, Problem, throwIfProblems } from '../problem';
@@ -29,6 +30,7 @@ export interface TopologyCluster {
     readonly address?: string;
     readonly serviceAnnotations?: { [key: string]: string };
   };
+  readonly externalIstiod?: { readonly address: string; readonly tlsCredentialName?: string; readonly namespace?: string };
   readonly verificationWorkloads?: { readonly namespace?: string; readonly helloworldVersion?: string };
   readonly meta?: Record<string, unknown>;
 }
@@ -129,48 +131,93 @@ export function meshFromTopology(scope: Construct, id: string, data: unknown, so
       ? RemoteSecretDelivery.KUBECONFIG_DIRECTORY : RemoteSecretDelivery.LABELLED_SECRETS,
     strictMtls: doc.strictMtls,
   });
-  const names = new Set(doc.clusters.map((c) => c.clusterName));
-  const networks = new Map<string, Network>();
-  const seen = new Set<string>();
-
+  const byName = new Map<string, TopologyCluster>();
   for (const c of doc.clusters) {
-    const cluster = c.clusterName;
-    if (seen.has(cluster)) {
+    if (byName.has(c.clusterName)) {
       problems.push({
-        cluster, field: 'clusterName', value: cluster,
-        message: `is declared more than once; cluster names are Istio cluster IDs, and two clusters named "${cluster}" would collide on the remote secret istio-remote-secret-${cluster} and its data key`,
+        cluster: c.clusterName, field: 'clusterName', value: c.clusterName,
+        message: `is declared more than once; cluster names are Istio cluster IDs, and two clusters named "${c.clusterName}" would collide on the remote secret istio-remote-secret-${c.clusterName} and its data key`,
         fix: 'give every cluster of the mesh a unique clusterName',
       });
-      continue;
+    } else {
+      byName.set(c.clusterName, c);
     }
-    seen.add(cluster);
-    const primary = c.primaryClusterName;
-    if (primary !== undefined && primary !== cluster) {
-      problems.push({
-        cluster, field: 'primaryClusterName', value: primary,
-        message: names.has(primary)
-          ? `makes this a remote cluster of "${primary}"; the primary-remote model is not available in this version`
-          : `names a cluster that is not in the topology (known: ${[...names].join(', ')})`,
-        fix: names.has(primary) ? 'declare the cluster as a primary (omit primaryClusterName) until primary-remote support lands' : 'name a declared cluster, or omit the field to make this cluster a primary',
+  }
+
+  // Istio's topology vocabulary: primaryClusterName names the cluster whose istiod serves this one, and
+  // configClusterName the cluster holding the mesh config. A cluster serving itself is a primary, unless
+  // its config lives in another cluster: then it hosts an external control plane.
+  const modelOf = (c: TopologyCluster) => {
+    const self = c.clusterName;
+    if ((c.primaryClusterName ?? self) !== self) return ControlPlaneModel.REMOTE;
+    return (c.configClusterName ?? self) !== self ? ControlPlaneModel.EXTERNAL : ControlPlaneModel.PRIMARY;
+  };
+  // Clusters that serve others first, so that remotes can name them.
+  const ordered = [...byName.values()].sort((x, y) => Number(modelOf(x) === ControlPlaneModel.REMOTE) - Number(modelOf(y) === ControlPlaneModel.REMOTE));
+  const networks = new Map<string, Network>();
+  const added = new Map<string, Cluster>();
+
+  for (const c of ordered) {
+    const cluster = c.clusterName;
+    const model = modelOf(c);
+    let controlPlane: ControlPlane;
+    if (model === ControlPlaneModel.REMOTE) {
+      const primary = c.primaryClusterName!;
+      const servedBy = added.get(primary);
+      if (!servedBy) {
+        const entry = byName.get(primary);
+        // A serving cluster that could not be declared has its own problem reported already.
+        if (entry && modelOf(entry) !== ControlPlaneModel.REMOTE) continue;
+        problems.push({
+          cluster, field: 'primaryClusterName', value: primary,
+          message: entry
+            ? `names "${primary}", which is itself a remote cluster (of "${entry.primaryClusterName}"); a remote must name the cluster whose istiod serves it, and chains or cycles of remotes are not possible`
+            : `names a cluster that is not in the topology (known: ${[...byName.keys()].join(', ')})`,
+          fix: entry ? `name the primary (or external control plane) that serves "${primary}"` : 'name a declared cluster, or omit the field to make this cluster a primary',
+        });
+        continue;
+      }
+      const external = servedBy.controlPlane.model === ControlPlaneModel.EXTERNAL;
+      const config = c.configClusterName;
+      if (!external && config !== undefined && config !== primary) {
+        problems.push({
+          cluster, field: 'configClusterName', value: config,
+          message: `must be the primary "${primary}" (or omitted) for a remote of a primary: the primary's istiod reads the mesh config from its own cluster`,
+          fix: 'omit configClusterName',
+        });
+        continue;
+      }
+      controlPlane = ControlPlane.remote(servedBy, { configCluster: external && config === cluster });
+    } else if (model === ControlPlaneModel.EXTERNAL) {
+      if (!c.externalIstiod) {
+        problems.push({
+          cluster, field: 'externalIstiod.address',
+          message: `is missing: this cluster hosts an external control plane (configClusterName "${c.configClusterName}"), and its remotes need the external istiod's address at install time (injectionURL, validationURL or remotePilotAddress); the docs read it from the ingress gateway's LoadBalancer, which GitOps cannot`,
+          allowed: 'a DNS name with a TLS certificate (production) or a static IP',
+          fix: 'add externalIstiod: { address: <DNS name or IP>, tlsCredentialName: <TLS Secret in istio-system> }',
+        });
+        continue;
+      }
+      controlPlane = ControlPlane.external({
+        address: c.externalIstiod.address, tlsCredentialName: c.externalIstiod.tlsCredentialName, namespace: c.externalIstiod.namespace,
       });
-      continue;
+    } else {
+      controlPlane = ControlPlane.primary();
     }
-    if (c.configClusterName !== undefined && c.configClusterName !== cluster) {
+    if (c.externalIstiod && model !== ControlPlaneModel.EXTERNAL) {
       problems.push({
-        cluster, field: 'configClusterName', value: c.configClusterName,
-        message: 'declares an external control plane; that model is not available in this version',
-        fix: 'omit configClusterName (or set it to the cluster itself)',
+        cluster, field: 'externalIstiod', message: 'is only for a cluster hosting an external control plane',
+        fix: 'remove it, or set configClusterName to the remote that holds the mesh config to make this cluster an external control plane',
       });
-      continue;
     }
     let network = networks.get(c.network);
     if (!network) {
       network = mesh.addNetwork(c.network);
       networks.set(c.network, network);
     }
-    const added = mesh.addCluster(cluster, {
+    const cl = mesh.addCluster(cluster, {
       network,
-      controlPlane: ControlPlane.primary(),
+      controlPlane,
       podSubnet: c.podSubnet,
       svcSubnet: c.svcSubnet,
       apiServer: c.apiServer,
@@ -179,10 +226,13 @@ export function meshFromTopology(scope: Construct, id: string, data: unknown, so
       zone: c.zone,
       eastWestGateway: c.eastWestGateway,
     });
-    if (c.verificationWorkloads) added.addVerificationWorkloads(c.verificationWorkloads);
+    if (c.verificationWorkloads) cl.addVerificationWorkloads(c.verificationWorkloads);
+    added.set(cluster, cl);
   }
 
-  throwIfProblems([...problems, ...mesh.validate()], source);
+  // When declarations were already rejected, "the mesh has no cluster" would only restate them.
+  const meshProblems = mesh.validate().filter((p) => !(problems.length > 0 && p.field === 'clusters'));
+  throwIfProblems([...problems, ...meshProblems], source);
   return mesh;
 }
 

@@ -66,3 +66,17 @@ export function exampleFiles(): string[] {
   const dir = path.join(PROJECT_ROOT, 'examples');
   return fs.readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort().map((f) => path.join(dir, f));
 }
+
+/** The Helm values of one of a cluster's Istio releases (by values file, default the istiod chart's). */
+export function helmValues(cluster: { installInputs: import('../../src').InstallInputs }, file = 'helm-values-istiod.yaml'): any {
+  const release = cluster.installInputs.releases.find((r) => r.file === file);
+  if (!release) throw new Error(`no release with values file ${file}`);
+  return release.values;
+}
+
+/** A cluster's (first) IstioOperator. */
+export function istioOperatorOf(cluster: { installInputs: import('../../src').InstallInputs }, file = 'istio-operator.yaml'): any {
+  const iop = cluster.installInputs.istioOperators.find((o) => o.file === file);
+  if (!iop) throw new Error(`no IstioOperator ${file}`);
+  return iop.manifest;
+}
