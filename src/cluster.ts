@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
+import { ArgoCdDestination, IstioInstallMethod } from './argocd';
 import { ControlPlane, ControlPlaneModel, EXTERNAL_ISTIOD_NAMESPACE } from './control-plane';
 import { CrossNetworkGateway } from './cross-network-gateway';
 import { EastWestGateway, EastWestGatewayOptions } from './east-west-gateway';
@@ -14,6 +15,7 @@ import {
   RemoteClusterAccess, RemoteKubeconfigDirectory, RemoteSecret, RemoteSecretDelivery,
   REMOTE_KUBECONFIGS_PATH, REMOTE_KUBECONFIGS_SECRET,
 } from './remote-secret';
+import { SailIstio } from './sail';
 import { SharedTrust } from './trust';
 import { isDnsLabel, isDnsSubdomain, isLabelValue } from './names';
 import { parseCidr, parseIp } from './cidr';
@@ -66,6 +68,12 @@ export interface ClusterProps {
 
   /** East-west gateway settings. @default - see EastWestGatewayOptions */
   readonly eastWestGateway?: EastWestGatewayOptions;
+
+  /**
+   * Where Argo CD deploys this cluster's Application (when the mesh has Argo CD settings).
+   * @default - the Argo CD cluster named like this cluster
+   */
+  readonly argoCdDestination?: ArgoCdDestination;
 }
 
 /**
@@ -96,6 +104,8 @@ export class Cluster extends Chart {
   public readonly region?: string;
   /** Zone, if declared. */
   public readonly zone?: string;
+  /** Argo CD destination of this cluster's Application. */
+  public readonly argoCdDestination: ArgoCdDestination;
 
   private readonly eastWestGatewayOptions: EastWestGatewayOptions;
   private verification?: VerificationWorkloadsProps;
@@ -115,6 +125,7 @@ export class Cluster extends Chart {
     this.region = props.region;
     this.zone = props.zone;
     this.eastWestGatewayOptions = { ...props.eastWestGateway };
+    this.argoCdDestination = { ...props.argoCdDestination };
   }
 
   /**
@@ -345,6 +356,13 @@ export class Cluster extends Chart {
         fix: 'remove the address or enable the gateway',
       });
     }
+    const dest = this.argoCdDestination;
+    if (dest.name !== undefined && dest.server !== undefined) {
+      problems.push({ cluster, field: 'argoCdDestination', value: dest, message: 'names both a cluster name and a server; Argo CD takes one', fix: 'keep either name or server' });
+    }
+    if (dest.server !== undefined && !/^https:\/\/[^/]+/.test(dest.server)) {
+      problems.push({ cluster, field: 'argoCdDestination.server', value: dest.server, message: 'is not an https URL', allowed: 'the API server URL the cluster is registered under in Argo CD', fix: 'use the server URL from `argocd cluster list`' });
+    }
     const external = this.controlPlane.external;
     if (external) {
       const isIp = parseIp(external.address) !== undefined;
@@ -397,6 +415,10 @@ export class Cluster extends Chart {
     // clusters run no CA, so no CA key is sent to them.
     if (cp.runsIstiod) {
       new SharedTrust(this, 'SharedTrust', { source: this.mesh.trust, clusterName: this.name, namespace, store: this.mesh.secretStore });
+    }
+
+    if (this.mesh.argoCd?.istioInstall === IstioInstallMethod.SAIL_OPERATOR) {
+      new SailIstio(this, 'SailIstio', { releases: this.installInputs.releases });
     }
 
     // Endpoint discovery, both halves: here the credentials of this cluster for the istiods that

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { cidrsOverlap, parseCidr } from './cidr';
+import { ArgoCdApplications, ArgoCdProps, ArgoCdSettings } from './argocd';
 import { Cluster, ClusterProps } from './cluster';
 import { ControlPlaneModel } from './control-plane';
 import { EndpointDiscovery, endpointDiscoveryGraph } from './endpoint-discovery';
@@ -52,6 +53,12 @@ export interface MeshProps {
    * @default true
    */
   readonly strictMtls?: boolean;
+
+  /**
+   * Argo CD delivery: with these settings synth also writes `dist/_argocd/`, one Application per cluster.
+   * @default - no Argo CD output
+   */
+  readonly argoCd?: ArgoCdProps;
 }
 
 /**
@@ -78,6 +85,10 @@ export class Mesh extends Construct {
   public readonly remoteSecretDelivery: RemoteSecretDelivery;
   /** Whether mesh-wide strict mTLS is on. */
   public readonly strictMtls: boolean;
+  /** Argo CD delivery settings, if any. */
+  public readonly argoCd?: ArgoCdSettings;
+  /** The Argo CD Applications (after build, when `argoCd` is set). */
+  public argoCdApplications?: ArgoCdApplications;
 
   private readonly _networks = new Map<string, Network>();
   private readonly _clusters = new Map<string, Cluster>();
@@ -91,6 +102,7 @@ export class Mesh extends Construct {
     this.trust = props.trust ?? TrustSource.externalSecrets();
     this.remoteSecretDelivery = props.remoteSecretDelivery ?? RemoteSecretDelivery.LABELLED_SECRETS;
     this.strictMtls = props.strictMtls ?? true;
+    this.argoCd = props.argoCd ? new ArgoCdSettings(props.argoCd) : undefined;
     // Plain `App.synth()` users get the same checks as `synthesizeMesh()`.
     this.node.addValidation({ validate: () => this.validate().map(formatProblem) });
   }
@@ -172,6 +184,7 @@ export class Mesh extends Construct {
     }
     for (const cluster of this.clusters) problems.push(...cluster.problems());
     for (const network of this.networks) problems.push(...this.networkProblems(network));
+    problems.push(...this.argoCdProblems());
     problems.push(...this.controlPlaneProblems());
     problems.push(...this.trustProblems());
     return problems;
@@ -185,7 +198,30 @@ export class Mesh extends Construct {
     if (this.built) return;
     throwIfProblems(this.validate());
     for (const cluster of this.clusters) cluster._build();
+    if (this.argoCd) {
+      this.argoCdApplications = new ArgoCdApplications(this, 'ArgoCdApplications', { settings: this.argoCd, meshId: this.meshId, clusters: this.clusters });
+    }
     this.built = true;
+  }
+
+  private argoCdProblems(): Problem[] {
+    const a = this.argoCd;
+    if (!a) return [];
+    const problems: Problem[] = [];
+    if (!/^(https?|ssh):\/\/\S+$|^git@\S+:\S+$/.test(a.repoURL)) {
+      problems.push({ field: 'argoCd.repoURL', value: a.repoURL, message: 'is not a Git repository URL', allowed: 'https://..., ssh://... or git@host:path', fix: 'use the URL of the repository dist/ is committed to, as Argo CD knows it' });
+    }
+    for (const [field, value] of [['argoCd.namespace', a.namespace], ['argoCd.project', a.project]] as const) {
+      if (!isDnsSubdomain(value)) problems.push({ field, value, message: 'is not a valid Kubernetes name', allowed: 'a DNS-1123 subdomain', fix: 'use the name as it exists in Argo CD' });
+    }
+    for (const c of this.clusters) {
+      const name = `${this.meshId}-${c.name}`.toLowerCase();
+      if (!isDnsSubdomain(name)) {
+        problems.push({ field: 'meshID', value: this.meshId, message: `cannot name Argo CD Applications ("${name}" is not a DNS-1123 subdomain)`, fix: 'use a meshID of lowercase letters, digits, "-" and "."' });
+        break;
+      }
+    }
+    return problems;
   }
 
   /** Which istiod serves which cluster, and whether remotes can reach it. */

@@ -8,26 +8,33 @@ import { IConstruct } from 'constructs';
  *
  * The order follows Istio's install recipes: namespaces (with their network labels) exist before Istio
  * is installed, trust material (`cacerts`) before istiod starts, istiod before the gateways it injects
- * and the Istio resources it validates, and workloads last.
+ * and the Istio resources it validates, and workloads last. Istio itself is installed at wave 0: the
+ * Helm charts of the Argo CD Application carry no sync-wave annotation (wave 0), so everything that must
+ * exist before istiod has a negative wave.
  */
 export class Phase {
   /** Namespaces and their Istio labels/annotations. */
-  public static readonly NAMESPACES = new Phase('namespaces', 0);
+  public static readonly NAMESPACES = new Phase('00-namespaces', -2);
   /** Trust material and reader identities (cacerts, istio-reader-service-account). */
-  public static readonly TRUST = new Phase('trust', 1);
-  /** The control plane's own objects (istiod is installed from Istio's charts; see install inputs). */
-  public static readonly CONTROL_PLANE = new Phase('control-plane', 2);
+  public static readonly TRUST = new Phase('10-trust', -1);
+  /** Istio itself: Sail Operator `Istio` resources (the Helm charts sync in this wave too). */
+  public static readonly ISTIO = new Phase('20-istio', 0);
+  /** Objects that need the installed control plane's own objects (e.g. the istiod ServiceAccount). */
+  public static readonly CONTROL_PLANE = new Phase('30-control-plane', 1);
   /** Gateways (their pods are injected by istiod, so istiod must run first). */
-  public static readonly GATEWAYS = new Phase('gateways', 3);
+  public static readonly GATEWAYS = new Phase('40-gateways', 2);
   /** Istio resources (validated by istiod's webhook) and remote secrets. */
-  public static readonly MESH_CONFIG = new Phase('mesh-config', 4);
+  public static readonly MESH_CONFIG = new Phase('50-mesh-config', 3);
   /** Application workloads (sidecar injection needs istiod and mesh config). */
-  public static readonly WORKLOADS = new Phase('workloads', 5);
+  public static readonly WORKLOADS = new Phase('60-workloads', 4);
 
   /** All phases in apply order. */
   public static readonly ALL: readonly Phase[] = [
-    Phase.NAMESPACES, Phase.TRUST, Phase.CONTROL_PLANE, Phase.GATEWAYS, Phase.MESH_CONFIG, Phase.WORKLOADS,
+    Phase.NAMESPACES, Phase.TRUST, Phase.ISTIO, Phase.CONTROL_PLANE, Phase.GATEWAYS, Phase.MESH_CONFIG, Phase.WORKLOADS,
   ];
+
+  /** The phases applied before Istio is installed with Helm or istioctl. */
+  public static readonly BEFORE_ISTIO: readonly Phase[] = [Phase.NAMESPACES, Phase.TRUST];
 
   /**
    * Assigns a phase to every API object in `scope` (the scope itself, or the objects below it).
@@ -49,15 +56,15 @@ export class Phase {
   }
 
   private constructor(
-    /** Name used in folder names (`<wave>0-<name>`). */
-    public readonly name: string,
+    /** The folder of this phase inside a cluster's directory, e.g. `10-trust`. */
+    public readonly folder: string,
     /** The Argo CD sync wave. */
     public readonly wave: number,
   ) {}
 
-  /** The folder of this phase inside a cluster's directory, e.g. `10-trust`. */
-  public get folder(): string {
-    return `${String(this.wave * 10).padStart(2, '0')}-${this.name}`;
+  /** The phase's name, e.g. `trust`. */
+  public get name(): string {
+    return this.folder.replace(/^\d+-/, '');
   }
 }
 

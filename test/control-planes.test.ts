@@ -152,12 +152,12 @@ describe('external control plane (ISTIO-MULTICLUSTER-FACTS §4.5, setup/install/
     const es = find(objects.external, 'ExternalSecret', 'istio-kubeconfig', 'external-istiod');
     expect(Object.keys(es.spec.target.template.data)).toEqual(['config']);
     expect(es.spec.target.template.metadata).toEqual({ labels: { 'istio/multiCluster': 'true' }, annotations: { 'networking.istio.io/cluster': 'cluster1' } });
-    expect(wave(es)).toBe(1);
+    expect(wave(es)).toBe(-1); // trust phase: before istiod (wave 0) mounts it
     expect(es.spec.data[0].remoteRef.key).toBe('istio/mesh1/remote-secrets/cluster1');
     // ... filled by the config cluster's istiod ServiceAccount token (create-remote-secret --service-account=istiod)
     const token = find(objects.cluster1, 'Secret', 'istiod-istio-remote-secret-token', 'external-istiod');
     expect(token.metadata.annotations['kubernetes.io/service-account.name']).toBe('istiod');
-    expect(wave(token)).toBe(2); // after the remote profile created the ServiceAccount
+    expect(wave(token)).toBe(1); // after Istio's charts (wave 0) created the ServiceAccount
     expect(find(objects.cluster1, 'PushSecret', 'istiod-istio-remote-secret-token').spec.data[0].match.remoteRef.remoteKey).toBe('istio/mesh1/remote-secrets/cluster1');
   });
 

@@ -134,6 +134,6 @@ describe('TypeScript API', () => {
     const c = mesh.addCluster('c1', { network: mesh.addNetwork('n') });
     new k8s.KubeConfigMap(c, 'Mine', { metadata: { name: 'mine', namespace: 'default' }, data: { a: 'b' } });
     const objects = objectsByCluster(mesh).c1;
-    expect(find(objects, 'ConfigMap', 'mine').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('5');
+    expect(find(objects, 'ConfigMap', 'mine').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('4');
   });
 });

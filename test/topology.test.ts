@@ -37,7 +37,11 @@ describe('topology files', () => {
 
   test('the TypeScript API and the file produce byte-identical output', () => {
     const app = new App();
-    const mesh = new Mesh(app, 'mesh', { meshId: 'mesh1', secretStore: { name: 'mesh-secrets' } });
+    const mesh = new Mesh(app, 'mesh', {
+      meshId: 'mesh1',
+      secretStore: { name: 'mesh-secrets' },
+      argoCd: { repoURL: 'https://git.example.com/platform/mesh1-gitops.git' },
+    });
     const network1 = mesh.addNetwork('network1');
     const network2 = mesh.addNetwork('network2');
     mesh.addCluster('cluster1', { network: network1, apiServer: 'https://cluster1.k8s.example.com:6443' })

@@ -171,9 +171,9 @@ describe('reader identity in the source cluster equals Istio\'s charts', () => {
 
   test('order: reader identity and cacerts in the trust phase, before the remote secrets that use them', () => {
     const wave = (o: any) => Number(o.metadata.annotations['argocd.argoproj.io/sync-wave']);
-    expect(wave(find(objects.cluster2, 'ServiceAccount', 'istio-reader-service-account'))).toBe(1);
-    expect(wave(find(objects.cluster2, 'ExternalSecret', 'cacerts'))).toBe(1);
-    expect(wave(find(objects.cluster1, 'ExternalSecret', 'istio-remote-secret-cluster2'))).toBe(4);
+    expect(wave(find(objects.cluster2, 'ServiceAccount', 'istio-reader-service-account'))).toBe(-1);
+    expect(wave(find(objects.cluster2, 'ExternalSecret', 'cacerts'))).toBe(-1);
+    expect(wave(find(objects.cluster1, 'ExternalSecret', 'istio-remote-secret-cluster2'))).toBe(3);
   });
 });
 

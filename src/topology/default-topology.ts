@@ -6,7 +6,7 @@ import type { TopologyDocument } from './loader';
  * network2, both primary, with east-west gateways) and the docs' verification workloads.
  * examples/multi-primary-multi-network.yaml is the same topology as a file.
  *
- * The API server URLs and the store name are example values: replace them with your own.
+ * The API server URLs, the store name and the Git repository are example values: replace them with your own.
  *
  * @see https://istio.io/latest/docs/setup/install/multicluster/multi-primary_multi-network/
  */
@@ -14,6 +14,8 @@ export const DEFAULT_TOPOLOGY: TopologyDocument = {
   meshID: 'mesh1',
   // The External Secrets store every cluster has, holding reader tokens and each cluster's cacerts.
   secretStore: { name: 'mesh-secrets' },
+  // Where dist/ is committed, for the Argo CD Applications in dist/_argocd/.
+  argoCd: { repoURL: 'https://git.example.com/platform/mesh1-gitops.git' },
   clusters: [
     {
       clusterName: 'cluster1',

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as jsyaml from 'js-yaml';
 import { Construct } from 'constructs';
+import { IstioInstallMethod } from '../argocd';
 import type { Cluster } from '../cluster';
 import { ControlPlane, ControlPlaneModel } from '../control-plane';
 import { Mesh } from '../mesh';
@@ -31,6 +32,7 @@ export interface TopologyCluster {
     readonly serviceAnnotations?: { [key: string]: string };
   };
   readonly externalIstiod?: { readonly address: string; readonly tlsCredentialName?: string; readonly namespace?: string };
+  readonly argoCdDestination?: { readonly name?: string; readonly server?: string };
   readonly verificationWorkloads?: { readonly namespace?: string; readonly helloworldVersion?: string };
   readonly meta?: Record<string, unknown>;
 }
@@ -47,6 +49,15 @@ export interface TopologyDocument {
   };
   readonly remoteSecrets?: { readonly delivery?: 'labelledSecrets' | 'kubeconfigDirectory' };
   readonly strictMtls?: boolean;
+  readonly argoCd?: {
+    readonly repoURL: string;
+    readonly targetRevision?: string;
+    readonly path?: string;
+    readonly project?: string;
+    readonly namespace?: string;
+    readonly chartRepoURL?: string;
+    readonly istioInstall?: 'helm' | 'sailOperator';
+  };
   readonly clusters: TopologyCluster[];
 }
 
@@ -130,6 +141,10 @@ export function meshFromTopology(scope: Construct, id: string, data: unknown, so
     remoteSecretDelivery: doc.remoteSecrets?.delivery === 'kubeconfigDirectory'
       ? RemoteSecretDelivery.KUBECONFIG_DIRECTORY : RemoteSecretDelivery.LABELLED_SECRETS,
     strictMtls: doc.strictMtls,
+    argoCd: doc.argoCd && {
+      ...doc.argoCd,
+      istioInstall: doc.argoCd.istioInstall === 'sailOperator' ? IstioInstallMethod.SAIL_OPERATOR : IstioInstallMethod.HELM,
+    },
   });
   const byName = new Map<string, TopologyCluster>();
   for (const c of doc.clusters) {
@@ -225,6 +240,7 @@ export function meshFromTopology(scope: Construct, id: string, data: unknown, so
       region: c.region,
       zone: c.zone,
       eastWestGateway: c.eastWestGateway,
+      argoCdDestination: c.argoCdDestination,
     });
     if (c.verificationWorkloads) cl.addVerificationWorkloads(c.verificationWorkloads);
     added.set(cluster, cl);

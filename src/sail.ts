@@ -1,0 +1,60 @@
+import { Construct } from 'constructs';
+import { Istio, IstioSpecProfile, IstioSpecVersion } from '../imports/sail-istio-sailoperator.io';
+import type { HelmRelease } from './install-inputs';
+import { ISTIO_SYSTEM_NAMESPACE } from './istio';
+import { Phase } from './phase';
+
+/** The istiod chart's top-level values that the Sail `Istio` API keeps under `values.pilot`. */
+const PILOT_KEYS = ['env', 'volumes', 'volumeMounts', 'configMap'];
+
+/**
+ * The Sail Operator `Istio` resource of one control-plane namespace, equivalent to the Helm releases of
+ * that namespace: Sail's `values` mirror the charts' values (base and istiod share `global`), except
+ * that the istiod chart's top-level `env`, `volumes`, `volumeMounts` and `configMap` are written under
+ * `pilot` (where Istio's charts also accept them) and `profile` is a field of the spec.
+ */
+export function sailValues(releases: readonly HelmRelease[]): { profile?: string; values: Record<string, any> } {
+  const values: Record<string, any> = {};
+  let profile: string | undefined;
+  for (const r of releases) {
+    for (const [key, value] of Object.entries(r.values)) {
+      if (key === 'profile') profile = value as string;
+      else if (r.chart === 'istiod' && PILOT_KEYS.includes(key)) values.pilot = { ...values.pilot, [key]: value };
+      else if (typeof value === 'object' && value !== null && !Array.isArray(value)) values[key] = { ...values[key], ...value };
+      else values[key] = value;
+    }
+  }
+  return { profile, values };
+}
+
+/** Props of {@link SailIstio}. */
+export interface SailIstioProps {
+  /** The Helm releases of the cluster (grouped here by namespace). */
+  readonly releases: readonly HelmRelease[];
+}
+
+/**
+ * Sail Operator `Istio` resources (cluster-scoped, `sailoperator.io/v1`) for a cluster, one per
+ * control-plane namespace of its Helm releases: `default` for `istio-system`, else the namespace's name.
+ *
+ * @see https://github.com/istio-ecosystem/sail-operator/blob/main/docs/README.md
+ */
+export class SailIstio extends Construct {
+  constructor(scope: Construct, id: string, props: SailIstioProps) {
+    super(scope, id);
+    const namespaces = [...new Set(props.releases.map((r) => r.namespace))];
+    for (const namespace of namespaces) {
+      const { profile, values } = sailValues(props.releases.filter((r) => r.namespace === namespace));
+      new Istio(this, namespace, {
+        metadata: { name: namespace === ISTIO_SYSTEM_NAMESPACE ? 'default' : namespace },
+        spec: {
+          version: IstioSpecVersion.V1_30_3,
+          namespace,
+          ...(profile ? { profile: profile as IstioSpecProfile } : {}),
+          ...(Object.keys(values).length > 0 ? { values: values as any } : {}),
+        },
+      });
+    }
+    Phase.assign(this, Phase.ISTIO);
+  }
+}
