@@ -1,8 +1,6 @@
 import { App } from 'cdk8s';
-import { Mesh } from './mesh';
+import { meshFromEnvironment } from './environment';
 import { synthesizeMesh } from './synth';
-import { DEFAULT_TOPOLOGY } from './topology/default-topology';
-import { loadTopologyFile, meshFromTopology } from './topology/loader';
 
 /**
  * The synth app. Builds the mesh from the topology file named by MESH_TOPOLOGY (else the embedded
@@ -11,11 +9,7 @@ import { loadTopologyFile, meshFromTopology } from './topology/loader';
  */
 function main(): void {
   const outdir = process.env.CDK8S_OUTDIR || 'dist';
-  const app = new App({ outdir });
-  const file = process.env.MESH_TOPOLOGY;
-  const mesh: Mesh = file
-    ? loadTopologyFile(app, 'mesh', file)
-    : meshFromTopology(app, 'mesh', DEFAULT_TOPOLOGY, 'the default topology');
+  const mesh = meshFromEnvironment(new App({ outdir }));
   synthesizeMesh(mesh, { outdir });
   process.stderr.write(`synthesized ${mesh.clusters.length} cluster(s) of mesh "${mesh.meshId}" into ${outdir}/\n`);
 }

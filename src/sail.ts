@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Istio, IstioSpecProfile, IstioSpecVersion } from '../imports/sail-istio-sailoperator.io';
 import type { HelmRelease } from './install-inputs';
@@ -45,13 +46,17 @@ export class SailIstio extends Construct {
     const namespaces = [...new Set(props.releases.map((r) => r.namespace))];
     for (const namespace of namespaces) {
       const { profile, values } = sailValues(props.releases.filter((r) => r.namespace === namespace));
-      new Istio(this, namespace, {
+      // A plain ApiObject with the imported GVK rather than the generated L1 class: the L1's toJson maps
+      // the values through its camelCase types (`meshID` -> `meshId`) and drops what it cannot map,
+      // even from JSON patches. Helm values must reach Sail verbatim.
+      new ApiObject(this, namespace, {
+        ...Istio.GVK,
         metadata: { name: namespace === ISTIO_SYSTEM_NAMESPACE ? 'default' : namespace },
         spec: {
           version: IstioSpecVersion.V1_30_3,
           namespace,
           ...(profile ? { profile: profile as IstioSpecProfile } : {}),
-          ...(Object.keys(values).length > 0 ? { values: values as any } : {}),
+          ...(Object.keys(values).length > 0 ? { values } : {}),
         },
       });
     }

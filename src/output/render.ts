@@ -7,6 +7,7 @@ import type { InstallInputs } from '../install-inputs';
 import type { Mesh } from '../mesh';
 import { Phase } from '../phase';
 import { Problem, throwIfProblems } from '../problem';
+import { meshReadme } from './mesh-readme';
 import { findSecretMaterial } from './secret-guard';
 import { toYaml } from './yaml';
 
@@ -232,6 +233,7 @@ export function renderMesh(mesh: Mesh): OutputFile[] {
     files.push(...installInputFiles(cluster, inputs));
   }
   if (applications.length > 0) files.push(...argoCdFiles(applications));
+  files.push({ path: 'README.md', content: meshReadme(mesh, new Map(rendered.map((r) => [r.cluster, r.objects]))) });
   return files;
 }
 
