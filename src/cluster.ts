@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from './k8s';
 import { ArgoCdDestination, IstioInstallMethod } from './argocd';
 import { ControlPlane, ControlPlaneModel, EXTERNAL_ISTIOD_NAMESPACE } from './control-plane';
 import { CrossNetworkGateway } from './cross-network-gateway';
@@ -110,6 +110,7 @@ export class Cluster extends Chart {
   private readonly eastWestGatewayOptions: EastWestGatewayOptions;
   private verification?: VerificationWorkloadsProps;
   private built = false;
+  private inputsCache?: { readonly revision: number; readonly inputs: InstallInputs };
 
   /** @internal use `Mesh.addCluster()` */
   constructor(mesh: Mesh, name: string, props: ClusterProps) {
@@ -143,7 +144,7 @@ export class Cluster extends Chart {
 
   /** The remote clusters this cluster's istiod serves (primary-remote, or an external control plane). */
   public get servedClusters(): Cluster[] {
-    return this.mesh.clusters.filter((c) => c.controlPlane.servedBy === this);
+    return [...this.mesh.clustersServedBy(this)];
   }
 
   /**
@@ -218,12 +219,12 @@ export class Cluster extends Chart {
 
   /** The clusters whose endpoints this cluster's istiod discovers (it holds their remote secrets). */
   public get discovers(): Cluster[] {
-    return this.mesh.endpointDiscovery.filter((e) => e.consumer === this).map((e) => e.source);
+    return this.mesh.endpointDiscoveryOf(this).asConsumer.map((e) => e.source);
   }
 
   /** The clusters whose istiod discovers this cluster (this cluster holds a reader identity for them). */
   public get discoveredBy(): Cluster[] {
-    return this.mesh.endpointDiscovery.filter((e) => e.source === this).map((e) => e.consumer);
+    return this.mesh.endpointDiscoveryOf(this).asSource.map((e) => e.consumer);
   }
 
   /** How the other clusters' control planes reach this cluster's API server. */
@@ -234,12 +235,20 @@ export class Cluster extends Chart {
 
   /** Istio's install inputs for this cluster (Helm releases and IstioOperators). */
   public get installInputs(): InstallInputs {
+    // Derived from the whole mesh and asked for by several outputs: computed once per mesh shape.
+    if (this.inputsCache?.revision !== this.mesh.revision) {
+      this.inputsCache = { revision: this.mesh.revision, inputs: this.computeInstallInputs() };
+    }
+    return this.inputsCache.inputs;
+  }
+
+  private computeInstallInputs(): InstallInputs {
     const cp = this.controlPlane;
     const namespace = this.controlPlaneNamespace;
-    const remoteEdges = this.mesh.endpointDiscovery.filter((e) => e.kind === 'remote');
-    const readerIdentityInOutput = remoteEdges.some((e) => e.source === this);
+    const { asConsumer, asSource } = this.mesh.endpointDiscoveryOf(this);
+    const readerIdentityInOutput = asSource.some((e) => e.kind === 'remote');
     const directory = this.mesh.remoteSecretDelivery === RemoteSecretDelivery.KUBECONFIG_DIRECTORY
-      && remoteEdges.some((e) => e.consumer === this)
+      && asConsumer.some((e) => e.kind === 'remote')
       ? { secretName: REMOTE_KUBECONFIGS_SECRET, path: REMOTE_KUBECONFIGS_PATH } : undefined;
     if (cp.model === ControlPlaneModel.EXTERNAL) {
       const config = this.servedClusters.find((c) => c.controlPlane.configCluster)!;
@@ -423,14 +432,13 @@ export class Cluster extends Chart {
 
     // Endpoint discovery, both halves: here the credentials of this cluster for the istiods that
     // discover it, and here the remote secrets of the clusters this cluster's istiod discovers.
-    const edges = this.mesh.endpointDiscovery;
-    if (edges.some((e) => e.source === this && e.kind === 'remote')) {
+    const { asConsumer: mine, asSource } = this.mesh.endpointDiscoveryOf(this);
+    if (asSource.some((e) => e.kind === 'remote')) {
       new ReaderIdentity(this, 'ReaderIdentity', { clusterName: this.name, namespace, store, remoteProfile: !cp.runsIstiod });
     }
-    if (edges.some((e) => e.source === this && e.kind === 'config')) {
+    if (asSource.some((e) => e.kind === 'config')) {
       new ConfigClusterCredentials(this, 'ConfigClusterCredentials', { clusterName: this.name, namespace, store });
     }
-    const mine = edges.filter((e) => e.consumer === this);
     for (const e of mine.filter((x) => x.kind === 'config')) {
       new RemoteSecret(this, 'ConfigKubeconfig', { source: e.source.access, namespace, store, config: true });
     }

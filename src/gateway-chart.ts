@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from './k8s';
 import { Construct } from 'constructs';
 import { ISTIO_VERSION, NETWORK_LABEL, REQUESTED_NETWORK_VIEW_ENV } from './istio';
 import { Phase } from './phase';

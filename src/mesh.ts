@@ -7,11 +7,25 @@ import { EndpointDiscovery, endpointDiscoveryGraph } from './endpoint-discovery'
 import { DEFAULT_TRUST_DOMAIN } from './install-inputs';
 import { ISTIO_SYSTEM_NAMESPACE } from './istio';
 import { isDnsSubdomain, isLabelValue, isTrustDomain } from './names';
+import { annotateSyncWave, apiObjectsOf } from './output/render';
 import { Network } from './network';
 import { formatProblem, Problem, throwIfProblems } from './problem';
 import { RemoteSecretDelivery } from './remote-secret';
 import { SecretStore, SecretStoreProps } from './secret-store';
 import { TrustSource } from './trust';
+
+/** Relationships derived from the declared clusters. */
+interface MeshIndex {
+  readonly revision: number;
+  readonly edges: readonly EndpointDiscovery[];
+  readonly byConsumer: ReadonlyMap<Cluster, readonly EndpointDiscovery[]>;
+  readonly bySource: ReadonlyMap<Cluster, readonly EndpointDiscovery[]>;
+  readonly served: ReadonlyMap<Cluster, readonly Cluster[]>;
+  readonly byNetwork: ReadonlyMap<Network, readonly Cluster[]>;
+  readonly multiNetwork: boolean;
+}
+
+let meshRevisions = 0;
 
 /** Props of a {@link Mesh}. */
 export interface MeshProps {
@@ -93,6 +107,8 @@ export class Mesh extends Construct {
   private readonly _networks = new Map<string, Network>();
   private readonly _clusters = new Map<string, Cluster>();
   private built = false;
+  /** Derived relationships, computed once per shape of the mesh (a mesh of hundreds of clusters asks often). */
+  private index?: MeshIndex;
 
   constructor(scope: Construct, id: string, props: MeshProps) {
     super(scope, id);
@@ -114,6 +130,7 @@ export class Mesh extends Construct {
     }
     const network = new Network(this, name);
     this._networks.set(name, network);
+    this.index = undefined;
     return network;
   }
 
@@ -127,6 +144,7 @@ export class Mesh extends Construct {
     }
     const cluster = new Cluster(this, name, props);
     this._clusters.set(name, cluster);
+    this.index = undefined;
     return cluster;
   }
 
@@ -147,12 +165,61 @@ export class Mesh extends Construct {
 
   /** True when the mesh's clusters are on more than one network (east-west gateways needed). */
   public get isMultiNetwork(): boolean {
-    return new Set(this.clusters.map((c) => c.network)).size > 1;
+    return this.derived.multiNetwork;
   }
 
   /** The endpoint-discovery graph: which istiod reads which cluster's API server (remote secrets). */
-  public get endpointDiscovery(): EndpointDiscovery[] {
-    return endpointDiscoveryGraph(this.clusters);
+  public get endpointDiscovery(): readonly EndpointDiscovery[] {
+    return this.derived.edges;
+  }
+
+  /** The edges whose consumer (`asConsumer`) or source is `cluster`. */
+  public endpointDiscoveryOf(cluster: Cluster): { readonly asConsumer: readonly EndpointDiscovery[]; readonly asSource: readonly EndpointDiscovery[] } {
+    const d = this.derived;
+    return { asConsumer: d.byConsumer.get(cluster) ?? [], asSource: d.bySource.get(cluster) ?? [] };
+  }
+
+  /** The clusters whose control plane names `cluster` as the one serving them. */
+  public clustersServedBy(cluster: Cluster): readonly Cluster[] {
+    return this.derived.served.get(cluster) ?? [];
+  }
+
+  /** The clusters of a network. */
+  public clustersOn(network: Network): readonly Cluster[] {
+    return this.derived.byNetwork.get(network) ?? [];
+  }
+
+  /** A counter that changes whenever clusters or networks are added (for caches of derived facts). */
+  public get revision(): number {
+    return this.derived.revision;
+  }
+
+  private get derived(): MeshIndex {
+    if (!this.index) {
+      const clusters = this.clusters;
+      const edges = endpointDiscoveryGraph(clusters);
+      const group = <K>(items: readonly EndpointDiscovery[], key: (e: EndpointDiscovery) => K) => {
+        const m = new Map<K, EndpointDiscovery[]>();
+        for (const e of items) m.set(key(e), [...(m.get(key(e)) ?? []), e]);
+        return m;
+      };
+      const served = new Map<Cluster, Cluster[]>();
+      const byNetwork = new Map<Network, Cluster[]>();
+      for (const c of clusters) {
+        if (c.controlPlane.servedBy) served.set(c.controlPlane.servedBy, [...(served.get(c.controlPlane.servedBy) ?? []), c]);
+        byNetwork.set(c.network, [...(byNetwork.get(c.network) ?? []), c]);
+      }
+      this.index = {
+        revision: ++meshRevisions,
+        edges,
+        byConsumer: group(edges, (e) => e.consumer),
+        bySource: group(edges, (e) => e.source),
+        served,
+        byNetwork,
+        multiNetwork: byNetwork.size > 1,
+      };
+    }
+    return this.index;
   }
 
   /** Every problem of the model, mesh-wide and per cluster. Empty when the mesh is valid. */
@@ -191,13 +258,17 @@ export class Mesh extends Construct {
   }
 
   /**
-   * Creates every cluster's objects. Throws a MeshValidationError listing every problem when the
-   * model is invalid; nothing is created then. Idempotent.
+   * Creates every cluster's objects (with their sync-wave annotations, so that cdk8s's own
+   * `App.synth()` emits the same objects as `synthesizeMesh`). Throws a MeshValidationError listing
+   * every problem when the model is invalid; nothing is created then. Idempotent.
    */
   public build(): void {
     if (this.built) return;
     throwIfProblems(this.validate());
-    for (const cluster of this.clusters) cluster._build();
+    for (const cluster of this.clusters) {
+      cluster._build();
+      for (const obj of apiObjectsOf(cluster)) annotateSyncWave(obj);
+    }
     if (this.argoCd) {
       this.argoCdApplications = new ArgoCdApplications(this, 'ArgoCdApplications', { settings: this.argoCd, meshId: this.meshId, clusters: this.clusters });
     }

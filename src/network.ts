@@ -26,6 +26,6 @@ export class Network extends Construct {
 
   /** The clusters on this network, in declaration order. */
   public get clusters(): Cluster[] {
-    return this.mesh.clusters.filter((c) => c.network === this);
+    return [...this.mesh.clustersOn(this)];
   }
 }

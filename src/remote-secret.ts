@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import {
-  ExternalSecret, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetTemplateEngineVersion,
+  ExternalSecret, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetTemplateEngineVersion, toJson_ExternalSecretSpec,
 } from '../imports/external-secrets-externalsecret-external-secrets.io';
 import { Phase } from './phase';
+import { PlainApiObject } from './plain-api-object';
 import type { SecretStore } from './secret-store';
 
 /** Label istiod's secret controller selects remote secrets by (`MultiClusterSecretLabel`). */
@@ -111,12 +112,33 @@ export class RemoteSecret extends Construct {
     super(scope, id);
     const name = props.config ? CONFIG_KUBECONFIG_SECRET : remoteSecretName(props.source.cluster);
     const dataKey = props.config ? 'config' : props.source.cluster;
-    const key = props.store.remoteSecretKey(props.source.cluster);
-    new ExternalSecret(this, 'Resource', {
+    // A mesh has N×(N−1) of these: a PlainApiObject whose spec, the same for every consumer of a source,
+    // is converted once and shared (see PlainApiObject).
+    new PlainApiObject(this, 'Resource', {
+      gvk: ExternalSecret.GVK,
       metadata: { name, namespace: props.namespace },
-      spec: {
+      body: remoteSecretBody(props.source, props.store, name, dataKey),
+    });
+    // The external istiod mounts istio-kubeconfig, so it must exist before istiod starts; remote secrets
+    // are watched and can follow the control plane.
+    Phase.assign(this, props.config ? Phase.TRUST : Phase.MESH_CONFIG);
+  }
+}
+
+const BODIES = new WeakMap<SecretStore, Map<string, Readonly<Record<string, unknown>>>>();
+
+/** The spec of a remote secret for a source, converted through the typed L1 once per store and source. */
+function remoteSecretBody(source: RemoteClusterAccess, store: SecretStore, name: string, dataKey: string): Readonly<Record<string, unknown>> {
+  const cacheKey = JSON.stringify([source.cluster, source.apiServer, source.tlsServerName ?? '', name, dataKey]);
+  let byKey = BODIES.get(store);
+  if (!byKey) BODIES.set(store, byKey = new Map());
+  let body = byKey.get(cacheKey);
+  if (!body) {
+    const key = store.remoteSecretKey(source.cluster);
+    body = {
+      spec: toJson_ExternalSecretSpec({
         refreshInterval: '1h',
-        secretStoreRef: props.store.ref,
+        secretStoreRef: store.ref,
         target: {
           name,
           creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
@@ -124,18 +146,17 @@ export class RemoteSecret extends Construct {
             engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
             metadata: {
               labels: { [MULTICLUSTER_SECRET_LABEL]: 'true' },
-              annotations: { [CLUSTER_NAME_ANNOTATION]: props.source.cluster },
+              annotations: { [CLUSTER_NAME_ANNOTATION]: source.cluster },
             },
-            data: { [dataKey]: kubeconfigTemplate(props.source, 'token', 'ca.crt') },
+            data: { [dataKey]: kubeconfigTemplate(source, 'token', 'ca.crt') },
           },
         },
         data: ['token', 'ca.crt'].map((k) => ({ secretKey: k, remoteRef: { key, property: k } })),
-      },
-    });
-    // The external istiod mounts istio-kubeconfig, so it must exist before istiod starts; remote secrets
-    // are watched and can follow the control plane.
-    Phase.assign(this, props.config ? Phase.TRUST : Phase.MESH_CONFIG);
+      })!,
+    };
+    byKey.set(cacheKey, body);
   }
+  return body;
 }
 
 /** Props of {@link RemoteKubeconfigDirectory}. */

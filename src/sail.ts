@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Istio, IstioSpecProfile, IstioSpecVersion } from '../imports/sail-istio-sailoperator.io';
+import type { IstioSpecProfile } from '../imports/sail-istio-sailoperator.io';
 import type { HelmRelease } from './install-inputs';
 import { ISTIO_SYSTEM_NAMESPACE } from './istio';
 import { Phase } from './phase';
@@ -49,6 +49,8 @@ export class SailIstio extends Construct {
       // A plain ApiObject with the imported GVK rather than the generated L1 class: the L1's toJson maps
       // the values through its camelCase types (`meshID` -> `meshId`) and drops what it cannot map,
       // even from JSON patches. Helm values must reach Sail verbatim.
+      // The Sail import (~1 MB) is loaded only by meshes that use the Sail Operator.
+      const { Istio, IstioSpecVersion }: typeof import('../imports/sail-istio-sailoperator.io') = require('../imports/sail-istio-sailoperator.io');
       new ApiObject(this, namespace, {
         ...Istio.GVK,
         metadata: { name: namespace === ISTIO_SYSTEM_NAMESPACE ? 'default' : namespace },

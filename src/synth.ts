@@ -1,6 +1,6 @@
 import type { Mesh } from './mesh';
-import { renderMesh } from './output/render';
-import { writeTreeAtomically } from './output/writer';
+import { renderMeshTo } from './output/render';
+import { writeStaged } from './output/writer';
 
 /** Options of {@link synthesizeMesh}. */
 export interface SynthesizeOptions {
@@ -9,10 +9,10 @@ export interface SynthesizeOptions {
 }
 
 /**
- * Validates the mesh, renders every cluster directory in memory and swaps the result into `outdir`.
- * On any error nothing is written and `outdir` stays as it was.
+ * Validates the mesh, renders every cluster directory into a staging tree next to `outdir` (one cluster
+ * at a time, so memory stays flat) and swaps the result into `outdir`. On any error the staging tree is
+ * removed and `outdir` stays exactly as it was.
  */
 export function synthesizeMesh(mesh: Mesh, options: SynthesizeOptions): void {
-  const files = renderMesh(mesh);
-  writeTreeAtomically(options.outdir, files);
+  writeStaged(options.outdir, (write) => renderMeshTo(mesh, write));
 }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as jsyaml from 'js-yaml';
 import { App } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
+import { k8s } from '../src/k8s';
 import { DEFAULT_TOPOLOGY, Mesh, MeshValidationError, renderMesh, RemoteSecretDelivery, TrustSource } from '../src';
 import { find, fixturePath, meshOf, objectsByCluster, PROJECT_ROOT , helmValues, istioOperatorOf } from './support/mesh';
 
@@ -277,6 +277,16 @@ describe('the secret guard: nothing secret is ever written', () => {
     const kubeconfig = 'apiVersion: v1\nkind: Config\nusers:\n- name: x\n  user:\n    token: eyJhbGciOiJSUzI1NiJ9.abc\n';
     const e = synthWith((c) => new k8s.KubeConfigMap(c, 'Kc', { metadata: { name: 'kc', namespace: 'default' }, data: { config: kubeconfig } }));
     expect(e.problems[0].message).toMatch(/literal credential \("token:"\)/);
+  });
+
+  test('secret material in a shared, frozen body (PlainApiObject) is found in every object that uses it', () => {
+    const { PlainApiObject } = require('../src/plain-api-object');
+    const body = { data: { 'tls.key': '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n' } };
+    const e = synthWith((c) => {
+      new PlainApiObject(c, 'A', { gvk: { apiVersion: 'v1', kind: 'ConfigMap' }, metadata: { name: 'a', namespace: 'default' }, body });
+      new PlainApiObject(c, 'B', { gvk: { apiVersion: 'v1', kind: 'ConfigMap' }, metadata: { name: 'b', namespace: 'default' }, body });
+    });
+    expect(e.problems.map((p) => p.field)).toEqual(['ConfigMap/a data.tls.key', 'ConfigMap/b data.tls.key']);
   });
 
   test('the default topology passes: templates and the empty token Secret are not secrets', () => {

@@ -40,8 +40,18 @@ export function validateTree(root: IConstruct): void {
   }
 }
 
+/**
+ * Puts the object's phase on it as Argo CD's sync-wave annotation (on the construct, so that cdk8s's own
+ * `App.synth()` emits it too). Idempotent; returns the phase.
+ */
+export function annotateSyncWave(obj: ApiObject): Phase {
+  const phase = Phase.of(obj);
+  obj.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(phase.wave));
+  return phase;
+}
+
 /** The API objects whose closest chart is `chart` (as cdk8s assigns them). */
-function apiObjectsOf(chart: Chart): ApiObject[] {
+export function apiObjectsOf(chart: Chart): ApiObject[] {
   const out: ApiObject[] = [];
   const visit = (c: IConstruct) => {
     for (const child of c.node.children) {
@@ -83,10 +93,8 @@ function fileName(m: any): string {
  */
 export function renderCluster(cluster: Cluster): RenderedObject[] {
   const rendered = apiObjectsOf(cluster).map((obj) => {
-    const phase = Phase.of(obj);
+    const phase = annotateSyncWave(obj);
     const manifest = obj.toJson();
-    manifest.metadata = manifest.metadata ?? {};
-    manifest.metadata.annotations = { ...manifest.metadata.annotations, [SYNC_WAVE_ANNOTATION]: String(phase.wave) };
     return { phase, manifest, file: `${phase.folder}/${fileName(manifest)}` };
   });
   const seen = new Map<string, RenderedObject>();
@@ -190,50 +198,60 @@ function installReadme(cluster: Cluster, inputs: InstallInputs): string {
   ].join('\n');
 }
 
-/**
- * Builds and renders the whole mesh into the output tree, in memory. Validation runs before any
- * rendering; nothing here touches the disk.
- */
-export function renderMesh(mesh: Mesh): OutputFile[] {
-  mesh.build();
-  validateTree(mesh);
-  const rendered = mesh.clusters.map((cluster) => ({ cluster, objects: renderCluster(cluster), inputs: cluster.installInputs }));
-  const applications = mesh.argoCdApplications ? apiObjectsOf(mesh.argoCdApplications).map((o) => o.toJson()) : [];
-
-  // Nothing secret may reach the output, whoever added the object.
+/** Secret material in a cluster's objects and install inputs, as problems. */
+function secretProblems(cluster: Cluster | undefined, documents: [string, unknown][]): Problem[] {
   const problems: Problem[] = [];
-  for (const { cluster, objects, inputs } of rendered) {
-    const documents: [string, unknown][] = [
-      ...objects.map((o): [string, unknown] => [`${o.manifest.kind}/${o.manifest.metadata.name}`, o.manifest]),
-      ...inputs.releases.map((r): [string, unknown] => [`install input ${r.file}`, r.values]),
-      ...inputs.istioOperators.map((o): [string, unknown] => [`install input ${o.file}`, o.manifest]),
-    ];
-    for (const [what, doc] of documents) {
-      for (const f of findSecretMaterial(doc)) {
-        problems.push({
-          cluster: cluster.name, field: `${what}${f.path ? ` ${f.path}` : ''}`, message: `${f.reason}; nothing secret may be written to the output`,
-          fix: 'remove the secret value; deliver secrets through the secret store (ExternalSecret/PushSecret) or cert-manager',
-        });
-      }
-    }
-  }
-  for (const app of applications) {
-    for (const f of findSecretMaterial(app)) {
+  for (const [what, doc] of documents) {
+    for (const f of findSecretMaterial(doc)) {
       problems.push({
-        field: `Application/${app.metadata.name} ${f.path}`, message: `${f.reason}; nothing secret may be written to the output`,
-        fix: 'remove the secret value; deliver secrets through the secret store',
+        ...(cluster ? { cluster: cluster.name } : {}),
+        field: `${what}${f.path ? ` ${f.path}` : ''}`, message: `${f.reason}; nothing secret may be written to the output`,
+        fix: 'remove the secret value; deliver secrets through the secret store (ExternalSecret/PushSecret) or cert-manager',
       });
     }
   }
-  throwIfProblems(problems, 'the synthesized output');
+  return problems;
+}
 
-  const files: OutputFile[] = [];
-  for (const { cluster, objects, inputs } of rendered) {
-    files.push(...clusterFiles(cluster, objects));
-    files.push(...installInputFiles(cluster, inputs));
+/**
+ * Builds and renders the whole mesh, handing each output file to `emit` as soon as it is ready, one
+ * cluster after the other (so memory holds one cluster's output at a time). Validation runs before any
+ * rendering; the secret guard checks every object, and once it has found a problem no further file is
+ * emitted, the remaining clusters are still checked, and every problem is thrown together at the end.
+ * Callers that write must therefore write to a staging area (see synthesizeMesh).
+ */
+export function renderMeshTo(mesh: Mesh, emit: (file: OutputFile) => void): void {
+  mesh.build();
+  validateTree(mesh);
+  const problems: Problem[] = [];
+  const summaries = new Map<Cluster, RenderedObject[]>();
+  for (const cluster of mesh.clusters) {
+    const objects = renderCluster(cluster);
+    const inputs = cluster.installInputs;
+    // Nothing secret may reach the output, whoever added the object.
+    problems.push(...secretProblems(cluster, [
+      ...objects.map((o): [string, unknown] => [`${o.manifest.kind}/${o.manifest.metadata.name}`, o.manifest]),
+      ...inputs.releases.map((r): [string, unknown] => [`install input ${r.file}`, r.values]),
+      ...inputs.istioOperators.map((o): [string, unknown] => [`install input ${o.file}`, o.manifest]),
+    ]));
+    if (problems.length === 0) {
+      clusterFiles(cluster, objects).forEach(emit);
+      installInputFiles(cluster, inputs).forEach(emit);
+    }
+    // What the README needs, without keeping every manifest alive.
+    summaries.set(cluster, objects.map((o) => ({ phase: o.phase, file: o.file, manifest: { kind: o.manifest.kind, metadata: { name: o.manifest.metadata.name } } })));
   }
-  if (applications.length > 0) files.push(...argoCdFiles(applications));
-  files.push({ path: 'README.md', content: meshReadme(mesh, new Map(rendered.map((r) => [r.cluster, r.objects]))) });
+  const applications = mesh.argoCdApplications ? apiObjectsOf(mesh.argoCdApplications).map((o) => o.toJson()) : [];
+  problems.push(...secretProblems(undefined, applications.map((a): [string, unknown] => [`Application/${a.metadata.name}`, a])));
+  throwIfProblems(problems, 'the synthesized output');
+  if (applications.length > 0) argoCdFiles(applications).forEach(emit);
+  emit({ path: 'README.md', content: meshReadme(mesh, summaries) });
+}
+
+/** Builds and renders the whole mesh into the output tree, in memory (see renderMeshTo). */
+export function renderMesh(mesh: Mesh): OutputFile[] {
+  const files: OutputFile[] = [];
+  renderMeshTo(mesh, (f) => files.push(f));
   return files;
 }
 

@@ -3,47 +3,74 @@ import * as path from 'path';
 import type { OutputFile } from './render';
 
 /**
- * Writes a complete output tree atomically: every file goes to a temporary sibling of `outdir`, which
- * then replaces `outdir` by rename. A failure before the swap removes the temporary tree and leaves
- * `outdir` exactly as it was; clusters that left the topology disappear with the old tree. Only
- * `outdir` itself and the temporary siblings this function creates are ever removed.
+ * An output tree written atomically: files go to a temporary sibling of `outdir` as they come, and
+ * `commit()` swaps the complete tree into place by rename; `abort()` (or any failure) removes the
+ * temporary tree and leaves `outdir` exactly as it was. Clusters that left the topology disappear with
+ * the old tree. Only `outdir` itself and the temporary siblings this class creates are ever removed.
  */
-export function writeTreeAtomically(outdir: string, files: readonly OutputFile[]): void {
-  const target = path.resolve(outdir);
-  const parent = path.dirname(target);
-  const base = path.basename(target);
-  const staging = path.join(parent, `.${base}.staging-${process.pid}`);
-  const previous = path.join(parent, `.${base}.previous-${process.pid}`);
+export class StagedTree {
+  private readonly target: string;
+  private readonly staging: string;
+  private readonly previous: string;
+  private readonly dirs = new Set<string>();
 
-  fs.mkdirSync(parent, { recursive: true });
-  fs.rmSync(staging, { recursive: true, force: true });
-  try {
-    const dirs = new Set<string>();
-    for (const f of files) {
-      const file = path.join(staging, f.path);
-      if (!file.startsWith(staging + path.sep)) throw new Error(`refusing to write outside the output directory: ${f.path}`);
-      const dir = path.dirname(file);
-      if (!dirs.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true });
-        dirs.add(dir);
-      }
-      fs.writeFileSync(file, f.content);
+  constructor(outdir: string) {
+    this.target = path.resolve(outdir);
+    const parent = path.dirname(this.target);
+    const base = path.basename(this.target);
+    this.staging = path.join(parent, `.${base}.staging-${process.pid}`);
+    this.previous = path.join(parent, `.${base}.previous-${process.pid}`);
+    fs.mkdirSync(parent, { recursive: true });
+    fs.rmSync(this.staging, { recursive: true, force: true });
+    fs.mkdirSync(this.staging);
+  }
+
+  /** Writes one file into the staging tree. */
+  public write(f: OutputFile): void {
+    const file = path.join(this.staging, f.path);
+    if (!file.startsWith(this.staging + path.sep)) throw new Error(`refusing to write outside the output directory: ${f.path}`);
+    const dir = path.dirname(file);
+    if (!this.dirs.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      this.dirs.add(dir);
     }
-    fs.mkdirSync(staging, { recursive: true });
-  } catch (e) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw e;
+    fs.writeFileSync(file, f.content);
   }
 
-  // Swap: the old tree moves aside first, so the target is missing only between two renames.
-  const hadPrevious = fs.existsSync(target);
-  if (hadPrevious) fs.renameSync(target, previous);
+  /** Replaces `outdir` with the staging tree. */
+  public commit(): void {
+    // The old tree moves aside first, so the target is missing only between two renames.
+    const hadPrevious = fs.existsSync(this.target);
+    if (hadPrevious) fs.renameSync(this.target, this.previous);
+    try {
+      fs.renameSync(this.staging, this.target);
+    } catch (e) {
+      if (hadPrevious) fs.renameSync(this.previous, this.target);
+      this.abort();
+      throw e;
+    }
+    if (hadPrevious) fs.rmSync(this.previous, { recursive: true, force: true });
+  }
+
+  /** Drops the staging tree. */
+  public abort(): void {
+    fs.rmSync(this.staging, { recursive: true, force: true });
+  }
+}
+
+/** Writes a complete output tree atomically (see StagedTree). */
+export function writeTreeAtomically(outdir: string, files: readonly OutputFile[]): void {
+  writeStaged(outdir, (write) => files.forEach(write));
+}
+
+/** Runs `produce`, which writes files through `write`, and swaps the result in only if it succeeds. */
+export function writeStaged(outdir: string, produce: (write: (f: OutputFile) => void) => void): void {
+  const tree = new StagedTree(outdir);
   try {
-    fs.renameSync(staging, target);
+    produce((f) => tree.write(f));
   } catch (e) {
-    if (hadPrevious) fs.renameSync(previous, target);
-    fs.rmSync(staging, { recursive: true, force: true });
+    tree.abort();
     throw e;
   }
-  if (hadPrevious) fs.rmSync(previous, { recursive: true, force: true });
+  tree.commit();
 }

@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as jsyaml from 'js-yaml';
 import { Construct } from 'constructs';
 import { IstioInstallMethod } from '../argocd';
 import type { Cluster } from '../cluster';
@@ -91,6 +90,7 @@ export function readTopologyFile(file: string): unknown {
     throw new MeshValidationError([{ field: 'MESH_TOPOLOGY', value: file, message: `cannot be read (${(e as Error).message})`, fix: 'point MESH_TOPOLOGY at an existing YAML or JSON topology file' }], file);
   }
   try {
+    const jsyaml: typeof import('js-yaml') = require('js-yaml'); // loaded on first use (start-up time)
     return jsyaml.load(text); // JSON is YAML, so one parser reads both
   } catch (e) {
     throw new MeshValidationError([{ field: 'MESH_TOPOLOGY', value: file, message: `is not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`, fix: 'fix the syntax at the position given' }], file);

@@ -1,0 +1,63 @@
+import { k8s } from '../src/k8s';
+import type { Mesh } from '../src/mesh';
+import type { TopologyDocument } from '../src/topology/loader';
+
+/** Clusters per network in the generated topologies. */
+const CLUSTERS_PER_NETWORK = 5;
+/** Services placed across the clusters. */
+export const SERVICES = 20;
+/** Clusters each service runs in (its Service exists in every cluster, as Istio needs it where it is called). */
+const REPLICA_CLUSTERS = 3;
+
+/**
+ * A multi-primary, multi-network mesh of `n` clusters: networks of five clusters with disjoint pod and
+ * service ranges, an API server and a pinned east-west gateway per cluster, remote secrets through one
+ * store, Argo CD output.
+ */
+export function benchTopology(n: number): TopologyDocument {
+  return {
+    meshID: 'bench',
+    secretStore: { name: 'mesh-secrets' },
+    argoCd: { repoURL: 'https://git.example.com/platform/bench.git' },
+    clusters: Array.from({ length: n }, (_, i) => ({
+      clusterName: `cluster${i + 1}`,
+      network: `network${Math.floor(i / CLUSTERS_PER_NETWORK) + 1}`,
+      podSubnet: `10.${Math.floor(i / 128)}.${(i % 128) * 2}.0/23`,
+      svcSubnet: `172.${16 + Math.floor(i / 250)}.${i % 250}.0/24`,
+      apiServer: `https://cluster${i + 1}.k8s.example.com:6443`,
+      region: `region${(i % 4) + 1}`,
+      eastWestGateway: { address: `198.18.${Math.floor(i / 250)}.${(i % 250) + 1}` },
+    })),
+  };
+}
+
+/**
+ * The 20 application services, added to the cluster charts as users add their own objects: each
+ * service's Service in every cluster (so every istiod knows the host), its Deployment in three clusters.
+ */
+export function placeServices(mesh: Mesh): void {
+  const clusters = mesh.clusters;
+  for (let s = 0; s < SERVICES; s++) {
+    const name = `svc${s + 1}`;
+    const labels = { app: name };
+    clusters.forEach((cluster, i) => {
+      new k8s.KubeService(cluster, `${name}-service`, {
+        metadata: { name, namespace: 'apps', labels },
+        spec: { ports: [{ name: 'http', port: 8080 }], selector: labels },
+      });
+      if ((i + s) % clusters.length < REPLICA_CLUSTERS) {
+        new k8s.KubeDeployment(cluster, `${name}-deployment`, {
+          metadata: { name, namespace: 'apps', labels },
+          spec: {
+            replicas: 2,
+            selector: { matchLabels: labels },
+            template: {
+              metadata: { labels },
+              spec: { containers: [{ name, image: `registry.example.com/${name}:1.0`, ports: [{ containerPort: 8080 }] }] },
+            },
+          },
+        });
+      }
+    });
+  }
+}
