@@ -1,6 +1,40 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Worker } from 'worker_threads';
 import type { OutputFile } from './render';
+
+/**
+ * Files written on the main thread before a writing thread takes over. A small output (the default
+ * topology) is done before a thread would have started; a large one (hundreds of clusters, tens of
+ * thousands of files) spends about a third of its time in writes, which a thread overlaps with rendering.
+ */
+const FILES_BEFORE_WRITER_THREAD = 2000;
+const BATCH = 500;
+
+/** A thread that writes batches of files (write-worker.ts); `finish()` waits for it synchronously. */
+class WriterThread {
+  private readonly worker: Worker;
+  private readonly state = new Int32Array(new SharedArrayBuffer(8));
+  private readonly message = new Uint8Array(new SharedArrayBuffer(4096));
+
+  constructor() {
+    this.worker = new Worker(path.join(__dirname, 'write-worker.js'), { workerData: { state: this.state, message: this.message } });
+  }
+
+  public post(batch: OutputFile[]): void {
+    this.worker.postMessage(batch);
+  }
+
+  /** Waits until every posted file is written; throws the thread's error, if any. */
+  public finish(): void {
+    this.worker.postMessage(null);
+    while (Atomics.load(this.state, 0) === 0) Atomics.wait(this.state, 0, 0, 1000);
+    void this.worker.terminate();
+    if (Atomics.load(this.state, 1) === 1) {
+      throw new Error(`writing the output failed: ${Buffer.from(this.message).toString('utf8').replace(/\0+$/, '')}`);
+    }
+  }
+}
 
 /**
  * An output tree written atomically: files go to a temporary sibling of `outdir` as they come, and
@@ -13,6 +47,9 @@ export class StagedTree {
   private readonly staging: string;
   private readonly previous: string;
   private readonly dirs = new Set<string>();
+  private written = 0;
+  private thread?: WriterThread;
+  private batch: OutputFile[] = [];
 
   constructor(outdir: string) {
     this.target = path.resolve(outdir);
@@ -25,10 +62,16 @@ export class StagedTree {
     fs.mkdirSync(this.staging);
   }
 
-  /** Writes one file into the staging tree. */
+  /** Writes one file into the staging tree (on a writing thread once the output is large). */
   public write(f: OutputFile): void {
     const file = path.join(this.staging, f.path);
     if (!file.startsWith(this.staging + path.sep)) throw new Error(`refusing to write outside the output directory: ${f.path}`);
+    if (++this.written > FILES_BEFORE_WRITER_THREAD) {
+      this.thread ??= new WriterThread();
+      this.batch.push({ path: file, content: f.content });
+      if (this.batch.length >= BATCH) this.flush();
+      return;
+    }
     const dir = path.dirname(file);
     if (!this.dirs.has(dir)) {
       fs.mkdirSync(dir, { recursive: true });
@@ -37,8 +80,28 @@ export class StagedTree {
     fs.writeFileSync(file, f.content);
   }
 
+  /** Waits for the writing thread, if any. */
+  private settle(): void {
+    if (!this.thread) return;
+    this.flush();
+    const thread = this.thread;
+    this.thread = undefined;
+    thread.finish();
+  }
+
+  private flush(): void {
+    if (this.batch.length > 0) this.thread!.post(this.batch);
+    this.batch = [];
+  }
+
   /** Replaces `outdir` with the staging tree. */
   public commit(): void {
+    try {
+      this.settle();
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
     // The old tree moves aside first, so the target is missing only between two renames.
     const hadPrevious = fs.existsSync(this.target);
     if (hadPrevious) fs.renameSync(this.target, this.previous);
@@ -54,6 +117,11 @@ export class StagedTree {
 
   /** Drops the staging tree. */
   public abort(): void {
+    try {
+      this.settle();
+    } catch {
+      // the tree is dropped anyway
+    }
     fs.rmSync(this.staging, { recursive: true, force: true });
   }
 }

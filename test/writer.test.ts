@@ -1,0 +1,49 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { meshFromTopology, renderMesh, StagedTree, synthesizeMesh } from '../src';
+import { benchTopology } from '../bench/topology';
+
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('the atomic writer', () => {
+  test('a large synth (writing thread) writes exactly the rendered tree', () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'large-')), 'dist');
+    const topology = benchTopology(40); // 40×39 remote secrets: well past the thread threshold
+    synthesizeMesh(meshFromTopology(new App(), 'mesh', topology), { outdir: out });
+    const expected = Object.fromEntries(renderMesh(meshFromTopology(new App(), 'mesh', topology)).map((f) => [f.path, f.content]));
+    expect(Object.keys(expected).length).toBeGreaterThan(2500);
+    expect(snapshot(out)).toEqual(expected);
+  });
+
+  test('a failure on the writing thread fails the commit and leaves the previous output untouched', () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'fail-'));
+    const out = path.join(parent, 'dist');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'keep.yaml'), 'kept\n');
+    const tree = new StagedTree(out);
+    for (let i = 0; i < 2500; i++) tree.write({ path: `c/f${i}.yaml`, content: 'x\n' });
+    tree.write({ path: 'c/f2400.yaml/child.yaml', content: 'a file cannot be a directory\n' });
+    expect(() => tree.commit()).toThrow(/writing the output failed/);
+    expect(snapshot(out)).toEqual({ 'keep.yaml': 'kept\n' });
+    expect(fs.readdirSync(parent)).toEqual(['dist']);
+  });
+
+  test('refuses paths outside the output directory', () => {
+    const tree = new StagedTree(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'escape-')), 'dist'));
+    expect(() => tree.write({ path: '../escape.yaml', content: '' })).toThrow(/outside the output directory/);
+    tree.abort();
+  });
+});
