@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PROJECT_ROOT } from './support/mesh';
+import { PROJECT_ROOT, snapshotDir } from './support/mesh';
 
 const MAIN = path.join(PROJECT_ROOT, 'lib', 'src', 'main.js');
 
@@ -14,19 +14,6 @@ function runApp(outdir: string, topology?: string) {
   return spawnSync(process.execPath, [MAIN], { env, encoding: 'utf8' });
 }
 
-/** Every file below dir as { relativePath: content }. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
@@ -37,7 +24,7 @@ describe('the synth app', () => {
     const out = path.join(tmp(), 'dist');
     const r = runApp(out);
     expect(r.status).toBe(0);
-    const files = Object.keys(snapshot(out));
+    const files = Object.keys(snapshotDir(out));
     expect(files).toEqual(expect.arrayContaining([
       'cluster1/kustomization.yaml', 'cluster2/kustomization.yaml',
       '_install-inputs/cluster1/helm-values-istiod.yaml', '_install-inputs/cluster2/istio-operator.yaml',
@@ -48,25 +35,25 @@ describe('the synth app', () => {
     const a = path.join(tmp(), 'dist');
     const b = path.join(tmp(), 'dist');
     expect(runApp(a).status).toBe(0);
-    const first = snapshot(a);
+    const first = snapshotDir(a);
     expect(runApp(a).status).toBe(0);
     expect(runApp(b).status).toBe(0);
-    expect(snapshot(a)).toEqual(first);
-    expect(snapshot(b)).toEqual(first);
+    expect(snapshotDir(a)).toEqual(first);
+    expect(snapshotDir(b)).toEqual(first);
   });
 
   test('a failing topology leaves the previous output byte-identical and exits non-zero with the problems on stderr', () => {
     const dir = tmp();
     const out = path.join(dir, 'dist');
     expect(runApp(out).status).toBe(0);
-    const before = snapshot(out);
+    const before = snapshotDir(out);
     const bad = path.join(dir, 'bad.yaml');
     fs.writeFileSync(bad, 'meshID: mesh1\nclusters:\n  - clusterName: cluster1\n    network: network1\n    podSubnett: 10.0.0.0/16\n');
     const r = runApp(out, bad);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('cluster "cluster1", field "podSubnett": is not a known field');
     expect(r.stderr).toContain('did you mean "podSubnet"?');
-    expect(snapshot(out)).toEqual(before);
+    expect(snapshotDir(out)).toEqual(before);
     expect(fs.readdirSync(dir).sort()).toEqual(['bad.yaml', 'dist']); // no staging leftovers
   });
 
@@ -90,7 +77,7 @@ describe('the synth app', () => {
     expect(runApp(out).status).toBe(0);
     for (const cluster of ['cluster1', 'cluster2']) {
       const rendered = execFileSync('kubectl', ['kustomize', path.join(out, cluster)], { encoding: 'utf8' });
-      const objectFiles = Object.keys(snapshot(path.join(out, cluster))).filter((f) => !f.endsWith('kustomization.yaml'));
+      const objectFiles = Object.keys(snapshotDir(path.join(out, cluster))).filter((f) => !f.endsWith('kustomization.yaml'));
       const docs = rendered.split(/^---$/m).filter((d) => d.trim() !== '');
       expect(docs.length).toBe(objectFiles.length);
       // fifo order: the namespace comes first, workloads last

@@ -1,25 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { ControlPlane, ControlPlaneModel, loadTopologyFile, Mesh, MeshValidationError, Problem } from '../src';
+import { ControlPlane, ControlPlaneModel, loadTopologyFile, Mesh, MeshValidationError } from '../src';
 import { readerClusterRoleRules } from '../src/reader-identity';
 import {
-  find, fixtureDocs, fixturePath, helmValues, istioOperatorOf, meshOf, objectsByCluster, PROJECT_ROOT, withoutSyncWave,
+  find, fixtureDocs, fixturePath, helmValues, istioOperatorOf, meshOf, objectsByCluster, problemsOf, PROJECT_ROOT, withoutSyncWave,
 } from './support/mesh';
 
 const example = (name: string) => loadTopologyFile(new App(), 'mesh', path.join(PROJECT_ROOT, 'examples', name));
 const names = (objects: any[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`);
 const wave = (o: any) => Number(o.metadata.annotations['argocd.argoproj.io/sync-wave']);
 
-function problemsOf(topology: unknown): Problem[] {
-  try {
-    meshOf(topology).build();
-  } catch (e) {
-    if (e instanceof MeshValidationError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected the topology to be rejected');
-}
 
 describe('primary-remote, one network (ISTIO-MULTICLUSTER-FACTS §4.3)', () => {
   const mesh = example('primary-remote.yaml');

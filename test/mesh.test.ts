@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { ControlPlane, Mesh } from '../src';
-import { find, objectsByCluster, meshOf , helmValues, istioOperatorOf } from './support/mesh';
+import { find, helmValues, istioOperatorOf, meshOf, objectsByCluster } from './support/mesh';
 
 const MULTI_NETWORK = {
   meshID: 'mesh1',

@@ -3,7 +3,7 @@ import * as jsyaml from 'js-yaml';
 import { App } from 'cdk8s';
 import { k8s } from '../src/k8s';
 import { DEFAULT_TOPOLOGY, Mesh, MeshValidationError, renderMesh, RemoteSecretDelivery, TrustSource } from '../src';
-import { find, fixturePath, meshOf, objectsByCluster, PROJECT_ROOT , helmValues, istioOperatorOf } from './support/mesh';
+import { find, fixturePath, helmValues, istioOperatorOf, meshOf, objectsByCluster, PROJECT_ROOT } from './support/mesh';
 
 /**
  * Renders an External Secrets v2 template the way the operator does for the subset we emit:

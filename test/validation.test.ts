@@ -1,19 +1,9 @@
-import { MeshValidationError, Problem } from '../src';
-import { meshOf } from './support/mesh';
+import { Problem } from '../src';
+import { meshOf, problemsOf } from './support/mesh';
 
 const base = (clusters: any[], extra: any = {}) => ({ meshID: 'mesh1', secretStore: { name: 'mesh-secrets' }, ...extra, clusters });
 const c = (name: string, network: string, more: any = {}) => ({ clusterName: name, network, apiServer: `https://${name.toLowerCase().replace(/_/g, '-')}.example.com:6443`, ...more });
 
-/** Builds the topology and returns the problems it was rejected with. */
-function problemsOf(topology: unknown): Problem[] {
-  try {
-    meshOf(topology).build();
-  } catch (e) {
-    if (e instanceof MeshValidationError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected the topology to be rejected');
-}
 
 function expectProblem(topology: unknown, expected: Partial<Omit<Problem, 'message'>> & { message: RegExp }) {
   const problems = problemsOf(topology);

@@ -4,19 +4,8 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { meshFromTopology, renderMesh, StagedTree, synthesizeMesh } from '../src';
 import { benchTopology } from '../bench/topology';
+import { snapshotDir } from './support/mesh';
 
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('the atomic writer', () => {
   test('a large synth (writing thread) writes exactly the rendered tree', () => {
@@ -25,7 +14,7 @@ describe('the atomic writer', () => {
     synthesizeMesh(meshFromTopology(new App(), 'mesh', topology), { outdir: out });
     const expected = Object.fromEntries(renderMesh(meshFromTopology(new App(), 'mesh', topology)).map((f) => [f.path, f.content]));
     expect(Object.keys(expected).length).toBeGreaterThan(2500);
-    expect(snapshot(out)).toEqual(expected);
+    expect(snapshotDir(out)).toEqual(expected);
   });
 
   test('a failure on the writing thread fails the commit and leaves the previous output untouched', () => {
@@ -37,7 +26,7 @@ describe('the atomic writer', () => {
     for (let i = 0; i < 2500; i++) tree.write({ path: `c/f${i}.yaml`, content: 'x\n' });
     tree.write({ path: 'c/f2400.yaml/child.yaml', content: 'a file cannot be a directory\n' });
     expect(() => tree.commit()).toThrow(/writing the output failed/);
-    expect(snapshot(out)).toEqual({ 'keep.yaml': 'kept\n' });
+    expect(snapshotDir(out)).toEqual({ 'keep.yaml': 'kept\n' });
     expect(fs.readdirSync(parent)).toEqual(['dist']);
   });
 

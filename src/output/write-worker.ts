@@ -3,12 +3,12 @@ import * as path from 'path';
 import { parentPort, workerData } from 'worker_threads';
 
 /**
- * The file-writing thread of a large synth (see StagedTree): receives batches of files and writes them
+ * The file-writing thread of a large synth (see StagedTree): receives batches of files (packed into one
+ * string: path, NUL, content, NUL, ...) and writes them
  * while the main thread renders the next clusters. Reports completion through shared memory, so the
  * main thread can wait for it synchronously: state[0] = 1 when done, state[1] = 1 on error, the error
  * message in `message` (UTF-8, zero-padded).
  */
-interface Batch { readonly path: string; readonly content: string }
 
 const { state, message } = workerData as { state: Int32Array; message: Uint8Array };
 const dirs = new Set<string>();
@@ -24,20 +24,23 @@ function finish(error?: unknown): void {
 }
 
 let failed = false;
-parentPort!.on('message', (batch: Batch[] | null) => {
-  if (batch === null) {
+parentPort!.on('message', (packed: string | null) => {
+  if (packed === null) {
     finish(failed ? 'write failed' : undefined);
     return;
   }
   if (failed) return;
   try {
-    for (const f of batch) {
-      const dir = path.dirname(f.path);
+    // path NUL content NUL path NUL content NUL ...
+    const parts = packed.split('\0');
+    for (let i = 0; i + 1 < parts.length; i += 2) {
+      const file = parts[i];
+      const dir = path.dirname(file);
       if (!dirs.has(dir)) {
         fs.mkdirSync(dir, { recursive: true });
         dirs.add(dir);
       }
-      fs.writeFileSync(f.path, f.content);
+      fs.writeFileSync(file, parts[i + 1]);
     }
   } catch (e) {
     failed = true;

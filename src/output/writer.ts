@@ -21,8 +21,11 @@ class WriterThread {
     this.worker = new Worker(path.join(__dirname, 'write-worker.js'), { workerData: { state: this.state, message: this.message } });
   }
 
+  /** Sends a batch as one string (paths and contents separated by NUL, which neither contains): one copy. */
   public post(batch: OutputFile[]): void {
-    this.worker.postMessage(batch);
+    let packed = '';
+    for (const f of batch) packed += f.path + '\0' + f.content + '\0';
+    this.worker.postMessage(packed);
   }
 
   /** Waits until every posted file is written; throws the thread's error, if any. */

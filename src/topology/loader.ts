@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { Construct } from 'constructs';
-import { IstioInstallMethod } from '../argocd';
+import { ArgoCdProps, IstioInstallMethod } from '../argocd';
 import type { Cluster } from '../cluster';
 import { ControlPlane, ControlPlaneModel } from '../control-plane';
 import { Mesh } from '../mesh';
@@ -48,15 +48,7 @@ export interface TopologyDocument {
   };
   readonly remoteSecrets?: { readonly delivery?: 'labelledSecrets' | 'kubeconfigDirectory' };
   readonly strictMtls?: boolean;
-  readonly argoCd?: {
-    readonly repoURL: string;
-    readonly targetRevision?: string;
-    readonly path?: string;
-    readonly project?: string;
-    readonly namespace?: string;
-    readonly chartRepoURL?: string;
-    readonly istioInstall?: 'helm' | 'sailOperator';
-  };
+  readonly argoCd?: Omit<ArgoCdProps, 'istioInstall'> & { readonly istioInstall?: 'helm' | 'sailOperator' };
   readonly clusters: TopologyCluster[];
 }
 

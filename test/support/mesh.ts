@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { Mesh } from '../../src/mesh';
+import { MeshValidationError, Problem } from '../../src/problem';
 import { renderCluster, renderMesh } from '../../src/output/render';
 import { parseYamlDocuments } from '../../src/output/yaml';
 import { meshFromTopology } from '../../src/topology/loader';
@@ -79,4 +80,29 @@ export function istioOperatorOf(cluster: { installInputs: import('../../src').In
   const iop = cluster.installInputs.istioOperators.find((o) => o.file === file);
   if (!iop) throw new Error(`no IstioOperator ${file}`);
   return iop.manifest;
+}
+
+/** Every file below `dir` as { relativePath: content }. */
+export function snapshotDir(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** The problems a topology is rejected with (fails when it is accepted). */
+export function problemsOf(topology: unknown): Problem[] {
+  try {
+    meshOf(topology).build();
+  } catch (e) {
+    if (e instanceof MeshValidationError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected the topology to be rejected');
 }
