@@ -71,9 +71,10 @@ const cpu = os.cpus();
 say(`Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}`);
 say(`Output file system: ${outRoot.startsWith('/dev/shm') ? 'tmpfs (/dev/shm)' : `disk (${outRoot})`}; ours and JSON floor best of ${repeat}, cdk8s App.synth once.`);
 say();
-say('| clusters | objects | ours (ms) | µs/object | peak RSS (MiB) | JSON floor (ms) | cdk8s App.synth (ms) | ours / floor | cdk8s / ours |');
-say('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+say('| clusters | objects | ours (ms) | µs/object | marginal µs/object | peak RSS (MiB) | JSON floor (ms) | cdk8s App.synth (ms) | ours / floor | cdk8s / ours |');
+say('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 const perObject: number[] = [];
+let previous: Run | undefined;
 for (const n of sizes) {
   let ours = best('ours', n, 1);
   let floor = best('floor', n, 1);
@@ -89,7 +90,10 @@ for (const n of sizes) {
   }
   const us = (ours.ms * 1000) / ours.objects;
   perObject.push(us);
-  say(`| ${n} | ${ours.objects} | ${ours.ms} | ${us.toFixed(1)} | ${ours.rssMiB} | ${floor.ms} | ${cdk8s.ms} | ${(ours.ms / floor.ms).toFixed(2)} | ${(cdk8s.ms / ours.ms).toFixed(1)} |`);
+  // The cost of the objects added since the previous size: a superlinear step would show here first.
+  const marginal = previous ? (((ours.ms - previous.ms) * 1000) / (ours.objects - previous.objects)).toFixed(1) : '–';
+  previous = ours;
+  say(`| ${n} | ${ours.objects} | ${ours.ms} | ${us.toFixed(1)} | ${marginal} | ${ours.rssMiB} | ${floor.ms} | ${cdk8s.ms} | ${(ours.ms / floor.ms).toFixed(2)} | ${(cdk8s.ms / ours.ms).toFixed(1)} |`);
 }
 const mean = perObject.reduce((a, b) => a + b, 0) / perObject.length;
 say();
