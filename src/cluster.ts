@@ -199,11 +199,6 @@ export class Cluster extends Chart {
     return this.eastWestGatewayOptions.address;
   }
 
-  /** Whether the east-west gateway was explicitly disabled. */
-  public get eastWestGatewayDisabled(): boolean {
-    return this.eastWestGatewayOptions.enabled === false;
-  }
-
   /** Whether the cluster has the docs' verification workloads. */
   public get hasVerificationWorkloads(): boolean {
     return this.verification !== undefined;
