@@ -7,8 +7,8 @@ import { EndpointDiscovery, endpointDiscoveryGraph } from './endpoint-discovery'
 import { DEFAULT_TRUST_DOMAIN } from './install-inputs';
 import { ISTIO_SYSTEM_NAMESPACE } from './istio';
 import { isDnsSubdomain, isLabelValue, isTrustDomain } from './names';
-import { annotateSyncWave, apiObjectsOf } from './output/render';
 import { Network } from './network';
+import { annotateSyncWave, apiObjectsOf } from './phase';
 import { formatProblem, Problem, throwIfProblems } from './problem';
 import { RemoteSecretDelivery } from './remote-secret';
 import { SecretStore, SecretStoreProps } from './secret-store';

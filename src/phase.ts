@@ -1,5 +1,6 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { SYNC_WAVE_ANNOTATION } from './istio';
 
 /**
  * When an object is applied, relative to the others of its cluster. Phases give order once; the writer
@@ -69,3 +70,27 @@ export class Phase {
 }
 
 const PHASE_KEY = Symbol.for('cdk8s-istio-multicluster.phase');
+
+/**
+ * Puts the object's phase on it as Argo CD's sync-wave annotation (on the construct, so that cdk8s's own
+ * `App.synth()` emits it too). Idempotent; returns the phase.
+ */
+export function annotateSyncWave(obj: ApiObject): Phase {
+  const phase = Phase.of(obj);
+  obj.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(phase.wave));
+  return phase;
+}
+
+/** The API objects whose closest chart is `chart` (as cdk8s assigns them). */
+export function apiObjectsOf(chart: Chart): ApiObject[] {
+  const out: ApiObject[] = [];
+  const visit = (c: IConstruct) => {
+    for (const child of c.node.children) {
+      if (Chart.isChart(child) && child !== chart) continue; // nested charts render on their own
+      if (ApiObject.isApiObject(child)) out.push(child);
+      visit(child);
+    }
+  };
+  visit(chart);
+  return out;
+}

@@ -1,11 +1,9 @@
-import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ARGOCD_DIR } from '../argocd';
 import type { Cluster } from '../cluster';
-import { SYNC_WAVE_ANNOTATION } from '../istio';
 import type { InstallInputs } from '../install-inputs';
 import type { Mesh } from '../mesh';
-import { Phase } from '../phase';
+import { annotateSyncWave, apiObjectsOf, Phase } from '../phase';
 import { Problem, throwIfProblems } from '../problem';
 import { meshReadme } from './mesh-readme';
 import { findSecretMaterial } from './secret-guard';
@@ -38,30 +36,6 @@ export function validateTree(root: IConstruct): void {
   if (errors.length > 0) {
     throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
   }
-}
-
-/**
- * Puts the object's phase on it as Argo CD's sync-wave annotation (on the construct, so that cdk8s's own
- * `App.synth()` emits it too). Idempotent; returns the phase.
- */
-export function annotateSyncWave(obj: ApiObject): Phase {
-  const phase = Phase.of(obj);
-  obj.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(phase.wave));
-  return phase;
-}
-
-/** The API objects whose closest chart is `chart` (as cdk8s assigns them). */
-export function apiObjectsOf(chart: Chart): ApiObject[] {
-  const out: ApiObject[] = [];
-  const visit = (c: IConstruct) => {
-    for (const child of c.node.children) {
-      if (Chart.isChart(child) && child !== chart) continue; // nested charts render on their own
-      if (ApiObject.isApiObject(child)) out.push(child);
-      visit(child);
-    }
-  };
-  visit(chart);
-  return out;
 }
 
 /**
