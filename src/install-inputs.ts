@@ -132,25 +132,32 @@ function kubeconfigDirectoryValues(dir: PrimaryInstallFacts['kubeconfigDirectory
 }
 
 /**
+ * The globals the base and istiod charts must agree on: the control-plane namespace when it is not
+ * Istio's default, and `enableReaderRBAC: false` when the reader identity is part of the output.
+ */
+function sharedGlobals(f: CommonFacts): Record<string, unknown> {
+  return withoutEmpty({
+    istioNamespace: f.namespace !== ISTIO_SYSTEM_NAMESPACE ? f.namespace : undefined,
+    enableReaderRBAC: f.readerIdentityInOutput ? false : undefined,
+  });
+}
+
+/**
  * Install inputs of a primary cluster: `global.meshID`, `global.multiCluster.clusterName` and
  * `global.network` on the istiod chart, as the multi-primary docs set them, plus
  * `global.externalIstiod` when the primary serves remote clusters, and the trust domain and
  * namespace only when they differ from Istio's defaults (so the common case reads like the docs).
  */
 export function primaryInstallInputs(f: PrimaryInstallFacts): InstallInputs {
-  const global: Record<string, unknown> = {
+  const baseGlobal = sharedGlobals(f);
+  const global = withoutEmpty({
     meshID: f.meshId,
     multiCluster: { clusterName: f.clusterName },
     network: f.network,
-  };
-  if (f.externalIstiod) global.externalIstiod = true;
-  if (f.namespace !== ISTIO_SYSTEM_NAMESPACE) global.istioNamespace = f.namespace;
-  if (f.readerIdentityInOutput) global.enableReaderRBAC = false;
-  const meshConfig = f.trustDomain !== DEFAULT_TRUST_DOMAIN ? { trustDomain: f.trustDomain } : undefined;
-  const baseGlobal = withoutEmpty({
-    istioNamespace: f.namespace !== ISTIO_SYSTEM_NAMESPACE ? f.namespace : undefined,
-    enableReaderRBAC: f.readerIdentityInOutput ? false : undefined,
+    externalIstiod: f.externalIstiod ? true : undefined,
+    ...baseGlobal,
   });
+  const meshConfig = f.trustDomain !== DEFAULT_TRUST_DOMAIN ? { trustDomain: f.trustDomain } : undefined;
   const pilot = kubeconfigDirectoryValues(f.kubeconfigDirectory);
   return {
     istioVersion: ISTIO_VERSION,
@@ -174,20 +181,16 @@ export function primaryInstallInputs(f: PrimaryInstallFacts): InstallInputs {
 export function remoteInstallInputs(f: RemoteInstallFacts): InstallInputs {
   const path = injectionPath(f.clusterName, f.network);
   const d = f.discovery;
+  const baseGlobal = sharedGlobals(f);
   const global = withoutEmpty({
-    istioNamespace: f.namespace !== ISTIO_SYSTEM_NAMESPACE ? f.namespace : undefined,
     multiCluster: { clusterName: f.clusterName },
     network: f.network,
     configCluster: f.configCluster ? true : undefined,
     remotePilotAddress: d.useUrls ? undefined : d.address,
-    enableReaderRBAC: f.readerIdentityInOutput ? false : undefined,
+    ...baseGlobal,
   });
   const istiodRemote = d.useUrls ? { injectionURL: `https://${d.address}:15017${path}` } : { injectionPath: path };
   const validationURL = d.useUrls && f.externalConfigCluster ? `https://${d.address}:15017/validate` : undefined;
-  const baseGlobal = withoutEmpty({
-    istioNamespace: f.namespace !== ISTIO_SYSTEM_NAMESPACE ? f.namespace : undefined,
-    enableReaderRBAC: f.readerIdentityInOutput ? false : undefined,
-  });
   const defaultRevision = f.externalConfigCluster ? 'default' : undefined;
   return {
     istioVersion: ISTIO_VERSION,
