@@ -7,8 +7,8 @@ import { loadTopologyFile, meshFromTopology } from './topology/loader';
 export const TOPOLOGY_ENV = 'MESH_TOPOLOGY';
 
 /** The mesh the command-line tools work on: the topology file named by MESH_TOPOLOGY, else the default. */
-export function meshFromEnvironment(scope: Construct): Mesh {
-  const file = process.env[TOPOLOGY_ENV];
+export function meshFromEnvironment(scope: Construct, env: NodeJS.ProcessEnv = process.env): Mesh {
+  const file = env[TOPOLOGY_ENV];
   return file
     ? loadTopologyFile(scope, 'mesh', file)
     : meshFromTopology(scope, 'mesh', DEFAULT_TOPOLOGY, 'the default topology');

@@ -1,0 +1,32 @@
+import { App } from 'cdk8s';
+import { meshFromEnvironment } from './environment';
+import { synthesizeMesh } from './synth';
+
+/** What the synth app reads from its process: environment, arguments, and where to report. */
+export interface SynthAppOptions {
+  /** The environment (MESH_TOPOLOGY, CDK8S_OUTDIR). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Command-line arguments after the script name. @default [] */
+  readonly argv?: readonly string[];
+  /** Receives every line for the user (the cdk8s CLI discards the app's stdout, so this is stderr). */
+  readonly stderr: (text: string) => void;
+}
+
+/**
+ * The synth app as a function, so that tests run it in-process exactly as `node lib/src/main.js` does.
+ * Builds the mesh from the topology file named by MESH_TOPOLOGY (else the embedded default) and writes it
+ * to CDK8S_OUTDIR (set by `cdk8s synth`), else `dist`. Returns the exit code: 0 on success, 1 when the
+ * topology or the output directory is rejected (every problem is reported, and the output stays as it was).
+ */
+export function runSynthApp(options: SynthAppOptions): number {
+  try {
+    const outdir = options.env.CDK8S_OUTDIR || 'dist';
+    const mesh = meshFromEnvironment(new App({ outdir }), options.env);
+    synthesizeMesh(mesh, { outdir });
+    options.stderr(`synthesized ${mesh.clusters.length} cluster(s) of mesh "${mesh.meshId}" into ${outdir}/\n`);
+    return 0;
+  } catch (e) {
+    options.stderr(`error: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
