@@ -63,6 +63,25 @@ function tooDeep(tokens: readonly CST.Token[]): number | undefined {
   return undefined;
 }
 
+/**
+ * The offset of the first flow collection (`[`, `{`) nested deeper than the limit, from yaml's lexer:
+ * yaml's parser takes seconds on a hundred thousand `[` (tens of µs each), its lexer milliseconds.
+ */
+function flowTooDeep(text: string): number | undefined {
+  let depth = 0;
+  let offset = 0;
+  for (const token of new (Y().Lexer)().lex(text)) {
+    if (token === '[' || token === '{') {
+      if (++depth > TOPOLOGY_LIMITS.maxDepth) return offset;
+    } else if (token === ']' || token === '}') {
+      depth = Math.max(0, depth - 1);
+    }
+    // The lexer's control tokens (document start, flow end, scalar marker) are not source text.
+    if (token !== '\x02' && token !== '\x18' && token !== '\x1f') offset += token.length;
+  }
+  return undefined;
+}
+
 /** Thrown inside the conversion to stop at the first limit hit. */
 class LimitHit extends Error {
   constructor(readonly problem: Problem) {
@@ -153,8 +172,14 @@ export function parseTopologyText(text: string, file: string, field = 'MESH_TOPO
     fail([problem(`is larger than ${TOPOLOGY_LIMITS.maxBytes} bytes`, 'split the mesh, or remove what the topology does not need', `at most ${TOPOLOGY_LIMITS.maxBytes} bytes`)]);
   }
   const lines = new (Y().LineCounter)();
-  const tokens = [...new (Y().Parser)(lines.addNewLine).parse(text)];
-  const deep = tooDeep(tokens);
+  const flowDeep = flowTooDeep(text);
+  const tokens = flowDeep === undefined ? [...new (Y().Parser)(lines.addNewLine).parse(text)] : [];
+  if (flowDeep !== undefined) {
+    // Without the parser, the line starts up to the position are counted here.
+    lines.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0 && i < flowDeep; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  }
+  const deep = flowDeep ?? tooDeep(tokens);
   if (deep !== undefined) {
     fail([problem(`nests mappings and sequences more than ${TOPOLOGY_LIMITS.maxDepth} levels deep (${file}, ${at(lines, deep)})`, 'flatten the document; a topology needs at most 5 levels', `at most ${TOPOLOGY_LIMITS.maxDepth} levels`)]);
   }
