@@ -30,6 +30,11 @@ describe('alias expansion is capped', () => {
     expect(stderr).toContain('resource-exhaustion');
   });
 
+  test('clusters: *alias of a bomb is rejected the same way, before any validation', () => {
+    const stderr = expectRejected(BOMB.replace('meshID: *f', 'meshID: mesh1\nclusters: *f'), { field: 'MESH_TOPOLOGY', contains: [`more than ${TOPOLOGY_LIMITS.maxAliasValues} values`] });
+    expect(stderr.split('\n').filter((l) => /^\s+\d+\. /.test(l))).toHaveLength(1);
+  });
+
   test('an alias inside its own anchor (a cycle) is rejected with its position', () => {
     expectRejected('meshID: mesh1\nclusters: &c [*c]\n', { field: 'MESH_TOPOLOGY', contains: ['alias *c', 'line 2, column 15', 'define &c before using it'] });
   });
