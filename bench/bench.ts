@@ -4,7 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 
 /**
- * `npm run bench [-- --disk] [--write] [--sizes 10,50] [--repeat N]`: synthesizes generated multi-primary,
+ * `npm run bench [-- --disk] [--write] [--sizes 10,50] [--invalid-sizes 500,2000] [--invalid-only] [--repeat N]`:
+ * rejects generated invalid topologies of 500, 1,000 and 2,000 clusters (time and memory of parse and
+ * validation, which must stay linear); synthesizes generated multi-primary,
  * multi-network meshes (bench/topology.ts) of 10, 50, 100 and 200 clusters and prints, per size: objects,
  * wall time, peak RSS and µs per object of our synth, and, on the same objects in the same run, the JSON
  * floor (JSON.stringify + write to the same files) and cdk8s's own App.synth. Then the default topology's
@@ -71,11 +73,13 @@ const cpu = os.cpus();
 say(`Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}`);
 say(`Output file system: ${outRoot.startsWith('/dev/shm') ? 'tmpfs (/dev/shm)' : `disk (${outRoot})`}; ours and JSON floor best of ${repeat}, cdk8s App.synth once.`);
 say();
-say('| clusters | objects | ours (ms) | µs/object | marginal µs/object | peak RSS (MiB) | JSON floor (ms) | cdk8s App.synth (ms) | ours / floor | cdk8s / ours |');
-say('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+if (!flag('--invalid-only')) {
+  say('| clusters | objects | ours (ms) | µs/object | marginal µs/object | peak RSS (MiB) | JSON floor (ms) | cdk8s App.synth (ms) | ours / floor | cdk8s / ours |');
+  say('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+}
 const perObject: number[] = [];
 let previous: Run | undefined;
-for (const n of sizes) {
+for (const n of flag('--invalid-only') ? [] : sizes) {
   let ours = best('ours', n, 1);
   let floor = best('floor', n, 1);
   for (let i = 1; i < repeat; i++) {
@@ -94,6 +98,18 @@ for (const n of sizes) {
   const marginal = previous ? (((ours.ms - previous.ms) * 1000) / (ours.objects - previous.objects)).toFixed(1) : '–';
   previous = ours;
   say(`| ${n} | ${ours.objects} | ${ours.ms} | ${us.toFixed(1)} | ${marginal} | ${ours.rssMiB} | ${floor.ms} | ${cdk8s.ms} | ${(ours.ms / floor.ms).toFixed(2)} | ${(cdk8s.ms / ours.ms).toFixed(1)} |`);
+}
+// Rejecting an invalid topology file (bench/topology.ts invalidBenchTopology): must stay linear in the clusters.
+say();
+say('| invalid topology: clusters | problems | parse + validate (ms) | ms per cluster | peak RSS (MiB) |');
+say('| ---: | ---: | ---: | ---: | ---: |');
+for (const n of option('--invalid-sizes', '500,1000,2000').split(',').map(Number)) {
+  const r = best('invalid', n, repeat);
+  say(`| ${n} | ${r.objects} | ${r.ms} | ${(r.ms / n).toFixed(2)} | ${r.rssMiB} |`);
+}
+if (flag('--invalid-only')) {
+  if (outRoot.startsWith('/dev/shm')) fs.rmSync(outRoot, { recursive: true, force: true });
+  process.exit(0);
 }
 const mean = perObject.reduce((a, b) => a + b, 0) / perObject.length;
 say();

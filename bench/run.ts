@@ -5,8 +5,10 @@ import type { Mesh } from '../src/mesh';
 import { renderMesh } from '../src/output/render';
 import { parseYamlDocuments } from '../src/output/yaml';
 import { synthesizeMesh } from '../src/synth';
+import { MeshValidationError } from '../src/problem';
 import { meshFromTopology } from '../src/topology/loader';
-import { benchTopology, placeServices } from './topology';
+import { parseTopologyText } from '../src/topology/topology-text';
+import { benchTopology, invalidBenchTopology, placeServices } from './topology';
 
 /**
  * One measurement in a fresh process: `node lib/bench/run.js <ours|floor|cdk8s> <clusters>` (output under
@@ -16,8 +18,10 @@ import { benchTopology, placeServices } from './topology';
  *   small warm-up synth.
  * - floor: JSON.stringify and write the same objects to the same files (model and render not timed).
  * - cdk8s: the same model, then cdk8s's own `App.synth()` writing them (one YAML file per chart).
+ * - invalid: rejecting an invalid topology file (bench/topology.ts invalidBenchTopology): parse, schema,
+ *   model and validation, up to the formatted error; `objects` is then the number of problems found.
  */
-type Mode = 'ours' | 'floor' | 'cdk8s';
+type Mode = 'ours' | 'floor' | 'cdk8s' | 'invalid';
 
 function peakRssMiB(): number {
   const status = fs.readFileSync('/proc/self/status', 'utf8');
@@ -45,6 +49,22 @@ function main(): void {
   const out = path.join(fs.mkdtempSync(path.join(scratch, `${mode}-`)), 'dist');
   let objects = 0;
   let ms = 0;
+  if (mode === 'invalid') {
+    const text = invalidBenchTopology(n);
+    const t0 = process.hrtime.bigint();
+    try {
+      const parsed = parseTopologyText(text, 'bench.json');
+      meshFromTopology(new App(), 'mesh', parsed.data, 'bench.json', { sourceOf: parsed.sourceOf });
+      throw new Error('the invalid topology was accepted');
+    } catch (e) {
+      if (!(e instanceof MeshValidationError)) throw e;
+      objects = e.problems.length;
+      if (e.message.length === 0) throw e;
+    }
+    ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    process.stdout.write(JSON.stringify({ mode, clusters: n, objects, ms: Math.round(ms), rssMiB: peakRssMiB() }) + '\n');
+    return;
+  }
   if (mode === 'ours') {
     // Warm-up: a 2-cluster synth first, so that the first calls' lazy compilation (~100 ms, the same for
     // every size) does not hide how the cost per object scales.

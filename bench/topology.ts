@@ -61,3 +61,36 @@ export function placeServices(mesh: Mesh): void {
     });
   }
 }
+
+/** Clusters per primary (and per network) in the invalid topology. */
+const INVALID_GROUP = 200;
+
+/**
+ * An invalid primary-remote mesh of `n` clusters, for the cost of rejecting one (validation must stay
+ * linear in the clusters): groups of 200 clusters on one network, one primary each, where every cluster
+ * has a couple of problems: all pod ranges of a network overlap, every other cluster lacks its service
+ * range, every 10th cluster name is invalid, and every 7th remote names a primary that does not exist.
+ * Returned as the text of a topology file (JSON, which is YAML), so that parsing is measured too.
+ */
+export function invalidBenchTopology(n: number): string {
+  const name = (i: number) => (i % 10 === 5 ? `Cluster_${i}` : `cluster-${i}`);
+  const doc = {
+    meshID: 'bench-invalid',
+    secretStore: { name: 'mesh-secrets' },
+    clusters: Array.from({ length: n }, (_, i) => {
+      const group = Math.floor(i / INVALID_GROUP);
+      const primary = group * INVALID_GROUP;
+      return {
+        clusterName: name(i),
+        network: `network${group}`,
+        podSubnet: '10.0.0.0/16',
+        ...(i % 2 === 0 ? { svcSubnet: `10.${100 + (i % 100)}.${Math.floor(i / 100)}.0/24` } : {}),
+        apiServer: `https://cluster-${i}.k8s.example.com:6443`,
+        ...(i === primary
+          ? { eastWestGateway: { address: `198.18.0.${group + 1}` } }
+          : { primaryClusterName: i % 7 === 3 ? `cluster-x${group}` : name(primary) }),
+      };
+    }),
+  };
+  return JSON.stringify(doc, null, 1);
+}

@@ -6,7 +6,7 @@ import { ControlPlaneModel } from './control-plane';
 import { EndpointDiscovery, endpointDiscoveryGraph } from './endpoint-discovery';
 import { DEFAULT_TRUST_DOMAIN } from './install-inputs';
 import { ISTIO_SYSTEM_NAMESPACE } from './istio';
-import { isDnsSubdomain, isLabelValue, isTrustDomain } from './names';
+import { isDnsLabel, isDnsSubdomain, isLabelValue, isTrustDomain } from './names';
 import { Network } from './network';
 import { annotateSyncWave, apiObjectsOf } from './phase';
 import { formatProblem, Problem, throwIfProblems } from './problem';
@@ -198,16 +198,22 @@ export class Mesh extends Construct {
     if (!this.index) {
       const clusters = this.clusters;
       const edges = endpointDiscoveryGraph(clusters);
+      // Appends in place: copying the group on every insert made this quadratic (seconds at 1,000 clusters).
+      const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
+        const list = m.get(k);
+        if (list) list.push(v);
+        else m.set(k, [v]);
+      };
       const group = <K>(items: readonly EndpointDiscovery[], key: (e: EndpointDiscovery) => K) => {
         const m = new Map<K, EndpointDiscovery[]>();
-        for (const e of items) m.set(key(e), [...(m.get(key(e)) ?? []), e]);
+        for (const e of items) push(m, key(e), e);
         return m;
       };
       const served = new Map<Cluster, Cluster[]>();
       const byNetwork = new Map<Network, Cluster[]>();
       for (const c of clusters) {
-        if (c.controlPlane.servedBy) served.set(c.controlPlane.servedBy, [...(served.get(c.controlPlane.servedBy) ?? []), c]);
-        byNetwork.set(c.network, [...(byNetwork.get(c.network) ?? []), c]);
+        if (c.controlPlane.servedBy) push(served, c.controlPlane.servedBy, c);
+        push(byNetwork, c.network, c);
       }
       this.index = {
         revision: ++meshRevisions,
@@ -287,6 +293,9 @@ export class Mesh extends Construct {
     }
     for (const c of this.clusters) {
       const name = `${this.meshId}-${c.name}`.toLowerCase();
+      // An invalid cluster name is the culprit then, and has its own problem: meshID is blamed only when
+      // the cluster name is valid.
+      if (!isDnsLabel(c.name)) continue;
       if (!isDnsSubdomain(name)) {
         problems.push({ field: 'meshID', value: this.meshId, message: `cannot name Argo CD Applications ("${name}" is not a DNS-1123 subdomain)`, fix: 'use a meshID of lowercase letters, digits, "-" and "."' });
         break;
@@ -420,12 +429,16 @@ export class Mesh extends Construct {
     // endpoints: report it once, naming the blind control planes.
     const blind = new Map<Cluster, Cluster[]>();
     for (const e of edges) {
-      if (e.source.apiServer === undefined) blind.set(e.source, [...(blind.get(e.source) ?? []), e.consumer]);
+      if (e.source.apiServer === undefined) {
+        const consumers = blind.get(e.source);
+        if (consumers) consumers.push(e.consumer); // in place: a copy per edge is quadratic
+        else blind.set(e.source, [e.consumer]);
+      }
     }
     for (const [source, consumers] of blind) {
       problems.push({
         cluster: source.name, field: 'apiServer',
-        message: `is missing, so the remote-secret graph would leave the control plane(s) of ${consumers.map((c) => `"${c.name}"`).join(', ')} blind to this cluster's endpoints (their remote secret for "${source.name}" needs the API server URL)`,
+        message: `is missing, so the remote-secret graph would leave the control plane(s) of ${consumers.slice(0, 10).map((c) => `"${c.name}"`).join(', ')}${consumers.length > 10 ? ` and ${consumers.length - 10} more` : ''} blind to this cluster's endpoints (their remote secret for "${source.name}" needs the API server URL)`,
         allowed: 'https://<host>[:<port>] reachable from those clusters',
         fix: `set apiServer on cluster "${source.name}"`,
       });
@@ -444,19 +457,35 @@ export class Mesh extends Construct {
       const ranges = clusters.flatMap((c) => (['podSubnet', 'svcSubnet'] as const)
         .map((field) => ({ cluster: c, field, cidr: c[field] !== undefined ? parseCidr(c[field]!) : undefined }))
         .filter((r) => r.cidr !== undefined));
-      for (let i = 0; i < ranges.length; i++) {
-        for (let j = i + 1; j < ranges.length; j++) {
-          const a = ranges[i];
-          const b = ranges[j];
-          if (a.cluster !== b.cluster && cidrsOverlap(a.cidr!, b.cidr!)) {
-            problems.push({
-              cluster: b.cluster.name, field: b.field, value: b.cidr!.text,
-              message: `overlaps ${a.field} ${a.cidr!.text} of cluster "${a.cluster.name}" on the same network "${network.name}"`,
-              allowed: 'ranges that are unique and non-overlapping among the clusters of one network',
-              fix: `give the clusters of network "${network.name}" disjoint ranges, or put them on different networks`,
-            });
-          }
+      // A sweep over the ranges sorted by start (declaration order among equal starts): each range is
+      // compared with the earlier range reaching furthest, so n ranges cost n log n, not n², and each
+      // overlapping range is reported once (against the first it overlaps), not once per pair.
+      const order = ranges.map((r, i) => ({ r, i })).sort((x, y) => (x.r.cidr!.version - y.r.cidr!.version)
+        || (x.r.cidr!.start < y.r.cidr!.start ? -1 : x.r.cidr!.start > y.r.cidr!.start ? 1 : x.i - y.i));
+      let reach: { r: (typeof ranges)[number]; i: number } | undefined;
+      let reachOther: typeof reach; // the furthest-reaching range of another cluster than `reach`'s
+      const found: { a: (typeof ranges)[number]; b: (typeof ranges)[number]; i: number }[] = [];
+      for (const cur of order) {
+        if (reach && reach.r.cidr!.version !== cur.r.cidr!.version) reach = reachOther = undefined;
+        const other = reach && reach.r.cluster !== cur.r.cluster ? reach : reachOther;
+        if (other && cidrsOverlap(other.r.cidr!, cur.r.cidr!)) {
+          const [a, b] = other.i < cur.i ? [other.r, cur.r] : [cur.r, other.r];
+          found.push({ a, b, i: Math.max(other.i, cur.i) });
         }
+        if (!reach || cur.r.cidr!.end > reach.r.cidr!.end) {
+          if (reach && reach.r.cluster !== cur.r.cluster) reachOther = reach;
+          reach = cur;
+        } else if (cur.r.cluster !== reach.r.cluster && (!reachOther || cur.r.cidr!.end > reachOther.r.cidr!.end)) {
+          reachOther = cur;
+        }
+      }
+      for (const { a, b } of found.sort((x, y) => x.i - y.i)) {
+        problems.push({
+          cluster: b.cluster.name, field: b.field, value: b.cidr!.text,
+          message: `overlaps ${a.field} ${a.cidr!.text} of cluster "${a.cluster.name}" on the same network "${network.name}"`,
+          allowed: 'ranges that are unique and non-overlapping among the clusters of one network',
+          fix: `give the clusters of network "${network.name}" disjoint ranges, or put them on different networks`,
+        });
       }
       for (const field of ['podSubnet', 'svcSubnet'] as const) {
         const declared = clusters.filter((c) => c[field] !== undefined);
@@ -464,7 +493,7 @@ export class Mesh extends Construct {
           for (const c of clusters.filter((x) => x[field] === undefined)) {
             problems.push({
               cluster: c.name, field,
-              message: `is missing while ${declared.map((d) => `"${d.name}"`).join(', ')} on the same network "${network.name}" declare it, so overlap cannot be checked`,
+              message: `is missing while ${declared.slice(0, 10).map((d) => `"${d.name}"`).join(', ')}${declared.length > 10 ? ` and ${declared.length - 10} more` : ''} on the same network "${network.name}" declare it, so overlap cannot be checked`,
               fix: `declare ${field} on every cluster of network "${network.name}" (or on none)`,
             });
           }

@@ -19,10 +19,49 @@ export interface Problem {
   readonly fix: string;
 }
 
+/** Characters of a value shown in a problem; longer values are cut and marked "(truncated)". */
+export const MAX_SHOWN_VALUE = 200;
+
+/**
+ * JSON-like text of a value, at most `budget` characters (plus a marker): a value from a hostile file may
+ * be huge, deeply nested or (built through the API) cyclic, and JSON.stringify of it would exhaust memory
+ * or throw.
+ */
+function boundedJson(v: unknown, budget: number, seen: Set<unknown>): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > budget ? v.slice(0, budget) : v);
+  if (v === null || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v !== 'object') return String(v);
+  if (seen.has(v)) return '[circular]';
+  seen.add(v);
+  const array = Array.isArray(v);
+  const parts: string[] = [];
+  let used = 2;
+  const entries = array ? (v as unknown[]).keys() : Object.keys(v as object)[Symbol.iterator]();
+  for (const k of entries) {
+    if (used >= budget) {
+      parts.push('…');
+      break;
+    }
+    const item = boundedJson((v as any)[k], budget - used, seen);
+    const part = array ? item : `${JSON.stringify(String(k))}:${item}`;
+    parts.push(part);
+    used += part.length + 1;
+  }
+  seen.delete(v);
+  return array ? `[${parts.join(',')}]` : `{${parts.join(',')}}`;
+}
+
+/** A value as shown in a problem: JSON, cut at MAX_SHOWN_VALUE characters with "(truncated)". */
+export function showValue(v: unknown): string {
+  const text = boundedJson(v, MAX_SHOWN_VALUE + 1, new Set());
+  return text.length > MAX_SHOWN_VALUE ? `${text.slice(0, MAX_SHOWN_VALUE)}… (truncated)` : text;
+}
+
 /** Formats one problem as a single readable line. */
 export function formatProblem(p: Problem): string {
-  const where = p.cluster !== undefined ? `cluster "${p.cluster}", field "${p.field}"` : `field "${p.field}"`;
-  const value = p.value === undefined ? '' : ` (got ${JSON.stringify(p.value)})`;
+  // Names come from the file too: shown through showValue, so that a megabyte of name is cut, not printed.
+  const where = p.cluster !== undefined ? `cluster ${showValue(p.cluster)}, field ${showValue(p.field)}` : `field ${showValue(p.field)}`;
+  const value = p.value === undefined ? '' : ` (got ${showValue(p.value)})`;
   const allowed = p.allowed ? ` Allowed: ${p.allowed}.` : '';
   return `${where}: ${p.message}${value}.${allowed} Fix: ${p.fix}`;
 }

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { Construct } from 'constructs';
 import { ArgoCdProps, IstioInstallMethod } from '../argocd';
 import type { Cluster } from '../cluster';
@@ -10,6 +11,7 @@ import { RemoteSecretDelivery } from '../remote-secret';
 import { SecretStoreKind } from '../secret-store';
 import { IssuerKind, TrustSource } from '../trust';
 import { checkSchema } from './schema-check';
+import { readTopologyText, TopologyText } from './topology-text';
 import * as SCHEMA from './topology.schema.json';
 
 /** One cluster entry of a topology file (see topology.schema.json for each field). */
@@ -73,20 +75,95 @@ function trustSource(trust: TopologyDocument['trust']): TrustSource | Problem {
 /** meshID used for Istio's own topology files, which have none (the value of Istio's docs). */
 export const DEFAULT_MESH_ID = 'mesh1';
 
-/** Reads and parses a topology file (YAML or JSON). Throws a MeshValidationError on a parse error. */
+/** Clusters one topology may declare: beyond this, validation and output are no longer interactive. */
+export const MAX_CLUSTERS = 5_000;
+
+/** Names listed in one message at most (a message per cluster listing every cluster would be quadratic). */
+const MAX_LISTED = 10;
+
+/** `"a", "b", … and N more`: a list of names capped at MAX_LISTED. */
+function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, MAX_LISTED).map((n) => JSON.stringify(n)).join(', ');
+  return names.length > MAX_LISTED ? `${shown} and ${names.length - MAX_LISTED} more` : shown;
+}
+
+/**
+ * Mesh-level settings given outside the topology document (the synth app's command-line options), for
+ * Istio's bare-array topology files, which cannot carry them. A setting also present in the document
+ * must agree with it.
+ */
+export interface TopologySettings {
+  readonly meshID?: string;
+  readonly trustDomain?: string;
+  readonly secretStore?: { readonly name: string; readonly kind?: 'ClusterSecretStore' | 'SecretStore' };
+}
+
+/** Options of {@link meshFromTopology}. */
+export interface TopologyOptions {
+  /** The source text of each scalar (see TopologyText), for messages that show the value as written. */
+  readonly sourceOf?: TopologyText['sourceOf'];
+  /** Settings from outside the document (command-line options). */
+  readonly settings?: TopologySettings;
+}
+
+/** Reads and parses a topology file (YAML or JSON). Throws a MeshValidationError on a parse error or a limit hit. */
 export function readTopologyFile(file: string): unknown {
-  let text: string;
+  return readTopologyText(file).data;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Resolves `clustersFrom`: the file is relative to the topology file and must stay inside its directory
+ * (a topology from a pull request must not read other files of the CI machine), and holds a bare array.
+ */
+function withClustersFrom(file: string, top: TopologyText): TopologyText {
+  const data = top.data;
+  if (!isObject(data) || !Object.prototype.hasOwnProperty.call(data, 'clustersFrom')) return top;
+  const ref = data.clustersFrom;
+  const problem = (message: string, fix: string): never => {
+    throw new MeshValidationError([{ field: 'clustersFrom', value: top.sourceOf(['clustersFrom']) ?? ref, message, allowed: 'a relative path to a JSON or YAML file in the directory of the topology file (or below it)', fix }], file);
+  };
+  if (Object.prototype.hasOwnProperty.call(data, 'clusters')) problem('is given together with clusters', 'keep one of them');
+  if (typeof ref !== 'string' || ref === '') return problem('must name a file', 'write the path of the file holding the clusters, e.g. clustersFrom: multicluster.json');
+  const dir = path.dirname(path.resolve(file));
+  const target = path.resolve(dir, ref);
+  const inside = (base: string, p: string) => p.startsWith(base.endsWith(path.sep) ? base : base + path.sep);
+  if (path.isAbsolute(ref) || !inside(dir, target)) problem('leaves the directory of the topology file', 'put the clusters file beside the topology file (or below it) and name it relatively');
+  // Symbolic links are followed, then checked again: a link must not lead out of the directory either.
+  let real: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new MeshValidationError([{ field: 'MESH_TOPOLOGY', value: file, message: `cannot be read (${(e as Error).message})`, fix: 'point MESH_TOPOLOGY at an existing YAML or JSON topology file' }], file);
+    real = fs.realpathSync(target);
+  } catch {
+    return problem('names a file that does not exist', 'create the file, or fix the path (it is relative to the topology file)');
   }
-  try {
-    const jsyaml: typeof import('js-yaml') = require('js-yaml'); // loaded on first use (start-up time)
-    return jsyaml.load(text); // JSON is YAML, so one parser reads both
-  } catch (e) {
-    throw new MeshValidationError([{ field: 'MESH_TOPOLOGY', value: file, message: `is not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`, fix: 'fix the syntax at the position given' }], file);
+  if (!inside(fs.realpathSync(dir), real)) problem('leads out of the directory of the topology file through a symbolic link', 'copy the clusters file beside the topology file');
+  const inner = readTopologyText(target, 'clustersFrom');
+  if (!Array.isArray(inner.data)) problem('names a file that does not hold a list of clusters', 'the file must be a bare array of clusters, as Istio\'s topology files are');
+  const { clustersFrom: _ref, ...rest } = data;
+  return {
+    data: { ...rest, clusters: inner.data },
+    sourceOf: (p) => (p[0] === 'clusters' ? inner.sourceOf(p.slice(1)) : top.sourceOf(p)),
+  };
+}
+
+/** Applies settings from outside the document; a conflict with the document is a problem. */
+function withSettings(data: unknown, settings: TopologySettings | undefined): { data: unknown; problems: Problem[] } {
+  const given = Object.entries(settings ?? {}).filter(([, v]) => v !== undefined) as [keyof TopologySettings, unknown][];
+  if (Array.isArray(data)) {
+    return { data: { meshID: DEFAULT_MESH_ID, ...Object.fromEntries(given), clusters: data }, problems: [] };
   }
+  if (!isObject(data) || given.length === 0) return { data, problems: [] };
+  const problems: Problem[] = [];
+  const merged: Record<string, unknown> = { ...data };
+  for (const [key, v] of given) {
+    if (!Object.prototype.hasOwnProperty.call(data, key)) {
+      merged[key] = v;
+    } else if (JSON.stringify(data[key]) !== JSON.stringify(v)) {
+      problems.push({ field: key, value: data[key], message: `is set in the topology and differently on the command line (${JSON.stringify(v)})`, fix: 'set it in one place' });
+    }
+  }
+  return { data: merged, problems };
 }
 
 /** Turns a schema path into the cluster it is about and the field in topology vocabulary. */
@@ -108,16 +185,24 @@ function locate(data: unknown, path: (string | number)[]): { cluster?: string; f
  *
  * @param source names the input in error messages (e.g. the file path)
  */
-export function meshFromTopology(scope: Construct, id: string, data: unknown, source = 'the topology'): Mesh {
-  const schemaProblems: Problem[] = checkSchema(data, SCHEMA as any).map((i) => ({
+export function meshFromTopology(scope: Construct, id: string, input: unknown, source = 'the topology', options: TopologyOptions = {}): Mesh {
+  const bareArray = Array.isArray(input);
+  const { data, problems: settingProblems } = withSettings(input, options.settings);
+  // Paths of a bare array start at the array; the schema sees it under `clusters`.
+  const sourceOf = options.sourceOf && (bareArray ? (p: readonly (string | number)[]) => options.sourceOf!(p.slice(1)) : options.sourceOf);
+  if (isObject(data) && Object.prototype.hasOwnProperty.call(data, 'clustersFrom')) {
+    throwIfProblems([{ field: 'clustersFrom', value: data.clustersFrom, message: 'is only read from a topology file (it is relative to the file)', fix: 'pass the clusters in clusters' }], source);
+  }
+  const clusterCount = isObject(data) && Array.isArray(data.clusters) ? data.clusters.length : 0;
+  if (clusterCount > MAX_CLUSTERS) {
+    throwIfProblems([{ field: 'clusters', value: clusterCount, message: `declares more clusters than one synth supports`, allowed: `at most ${MAX_CLUSTERS} clusters`, fix: 'split the mesh into several topologies' }], source);
+  }
+  const schemaProblems: Problem[] = checkSchema(data, SCHEMA as any, { sourceOf }).map((i) => ({
     ...locate(data, i.path), value: i.value, message: i.message, allowed: i.allowed, fix: i.fix,
   }));
-  throwIfProblems(schemaProblems, source);
+  throwIfProblems([...settingProblems, ...schemaProblems], source);
 
-  const doc: TopologyDocument = Array.isArray(data)
-    ? { meshID: DEFAULT_MESH_ID, clusters: data as TopologyCluster[] }
-    : data as TopologyDocument;
-
+  const doc = data as TopologyDocument;
   const problems: Problem[] = [];
   const trust = trustSource(doc.trust);
   if (!(trust instanceof TrustSource)) problems.push(trust);
@@ -138,16 +223,47 @@ export function meshFromTopology(scope: Construct, id: string, data: unknown, so
       istioInstall: doc.argoCd.istioInstall === 'sailOperator' ? IstioInstallMethod.SAIL_OPERATOR : IstioInstallMethod.HELM,
     },
   });
+  // The constructs library keys a construct's children by id in a plain object, and names networks
+  // `network-<name>` beside the clusters: such names would crash the construction instead of being reported.
+  const networkNames = new Set(doc.clusters.map((c) => c.network));
   const byName = new Map<string, TopologyCluster>();
   for (const c of doc.clusters) {
-    if (byName.has(c.clusterName)) {
+    const name = c.clusterName;
+    if (byName.has(name)) {
       problems.push({
-        cluster: c.clusterName, field: 'clusterName', value: c.clusterName,
-        message: `is declared more than once; cluster names are Istio cluster IDs, and two clusters named "${c.clusterName}" would collide on the remote secret istio-remote-secret-${c.clusterName} and its data key`,
+        cluster: name, field: 'clusterName', value: name,
+        message: `is declared more than once; cluster names are Istio cluster IDs, and two clusters named "${name}" would collide on the remote secret istio-remote-secret-${name} and its data key`,
         fix: 'give every cluster of the mesh a unique clusterName',
       });
+    } else if (name in Object.prototype) {
+      problems.push({
+        cluster: name, field: 'clusterName', value: name,
+        message: 'is the name of a member of every JavaScript object, which the constructs library (cdk8s) cannot hold as a construct name',
+        fix: 'choose another clusterName',
+      });
+    } else if (name.startsWith('network-') && networkNames.has(name.slice('network-'.length))) {
+      problems.push({
+        cluster: name, field: 'clusterName', value: name,
+        message: `collides with the construct of network "${name.slice('network-'.length)}" (networks are named network-<name> in the constructs tree)`,
+        fix: 'rename the cluster or the network',
+      });
     } else {
-      byName.set(c.clusterName, c);
+      byName.set(name, c);
+    }
+  }
+  const known = listNames([...byName.keys()]);
+  for (const c of byName.values()) {
+    for (const field of ['primaryClusterName', 'configClusterName'] as const) {
+      const ref = c[field];
+      if (ref !== undefined && !byName.has(ref)) {
+        problems.push({
+          cluster: c.clusterName, field, value: ref,
+          message: `names "${ref}", a cluster that is not in the topology (its clusters: ${known})`,
+          fix: field === 'primaryClusterName'
+            ? 'name a declared cluster (names are case-sensitive), or omit the field to make this cluster a primary'
+            : 'name a declared cluster (names are case-sensitive), or omit the field',
+        });
+      }
     }
   }
 
@@ -163,6 +279,15 @@ export function meshFromTopology(scope: Construct, id: string, data: unknown, so
   const ordered = [...byName.values()].sort((x, y) => Number(modelOf(x) === ControlPlaneModel.REMOTE) - Number(modelOf(y) === ControlPlaneModel.REMOTE));
   const networks = new Map<string, Network>();
   const added = new Map<string, Cluster>();
+  // Every cluster is declared, even one whose control plane is wrong, so that one synth reports every
+  // problem of every cluster. A cluster declared with a stand-in (a stand-in serving cluster, a
+  // placeholder address) has the mesh's problems on the stand-in fields dropped: they would restate the
+  // loader's problem, or be about the stand-in.
+  const standIn = new Map<string, RegExp>();
+  // A server that serves declared remotes first: a stand-in remote adds nothing new to its problems.
+  const servesCount = new Map<string, number>();
+  for (const c of byName.values()) if (c.primaryClusterName !== undefined) servesCount.set(c.primaryClusterName, (servesCount.get(c.primaryClusterName) ?? 0) + 1);
+  let standInServer: Cluster | undefined;
 
   for (const c of ordered) {
     const cluster = c.clusterName;
@@ -170,31 +295,30 @@ export function meshFromTopology(scope: Construct, id: string, data: unknown, so
     let controlPlane: ControlPlane;
     if (model === ControlPlaneModel.REMOTE) {
       const primary = c.primaryClusterName!;
-      const servedBy = added.get(primary);
+      let servedBy = added.get(primary);
       if (!servedBy) {
         const entry = byName.get(primary);
-        // A serving cluster that could not be declared has its own problem reported already.
-        if (entry && modelOf(entry) !== ControlPlaneModel.REMOTE) continue;
-        problems.push({
-          cluster, field: 'primaryClusterName', value: primary,
-          message: entry
-            ? `names "${primary}", which is itself a remote cluster (of "${entry.primaryClusterName}"); a remote must name the cluster whose istiod serves it, and chains or cycles of remotes are not possible`
-            : `names a cluster that is not in the topology (known: ${[...byName.keys()].join(', ')})`,
-          fix: entry ? `name the primary (or external control plane) that serves "${primary}"` : 'name a declared cluster, or omit the field to make this cluster a primary',
-        });
-        continue;
+        if (entry) {
+          problems.push({
+            cluster, field: 'primaryClusterName', value: primary,
+            message: `names "${primary}", which is itself a remote cluster (of "${entry.primaryClusterName}"); a remote must name the cluster whose istiod serves it, and chains or cycles of remotes are not possible`,
+            fix: `name the primary (or external control plane) that serves "${primary}"`,
+          });
+        }
+        servedBy = standInServer;
+        standIn.set(cluster, /^(primaryClusterName|configClusterName|eastWestGateway\.enabled|controlPlane\b)/);
       }
-      const external = servedBy.controlPlane.model === ControlPlaneModel.EXTERNAL;
+      const external = servedBy?.controlPlane.model === ControlPlaneModel.EXTERNAL;
       const config = c.configClusterName;
-      if (!external && config !== undefined && config !== primary) {
+      if (servedBy && !standIn.has(cluster) && !external && config !== undefined && config !== primary && byName.has(config)) {
         problems.push({
           cluster, field: 'configClusterName', value: config,
           message: `must be the primary "${primary}" (or omitted) for a remote of a primary: the primary's istiod reads the mesh config from its own cluster`,
           fix: 'omit configClusterName',
         });
-        continue;
       }
-      controlPlane = ControlPlane.remote(servedBy, { configCluster: external && config === cluster });
+      // With no cluster able to serve it, the remote is checked as a primary (its control-plane fields excepted).
+      controlPlane = servedBy ? ControlPlane.remote(servedBy, { configCluster: external && config === cluster }) : ControlPlane.primary();
     } else if (model === ControlPlaneModel.EXTERNAL) {
       if (!c.externalIstiod) {
         problems.push({
@@ -203,11 +327,12 @@ export function meshFromTopology(scope: Construct, id: string, data: unknown, so
           allowed: 'a DNS name with a TLS certificate (production) or a static IP',
           fix: 'add externalIstiod: { address: <DNS name or IP>, tlsCredentialName: <TLS Secret in istio-system> }',
         });
-        continue;
+        standIn.set(cluster, /^externalIstiod\b/);
       }
-      controlPlane = ControlPlane.external({
-        address: c.externalIstiod.address, tlsCredentialName: c.externalIstiod.tlsCredentialName, namespace: c.externalIstiod.namespace,
-      });
+      // RFC 2606's .invalid: a placeholder that can never resolve, only used to go on validating.
+      controlPlane = ControlPlane.external(c.externalIstiod
+        ? { address: c.externalIstiod.address, tlsCredentialName: c.externalIstiod.tlsCredentialName, namespace: c.externalIstiod.namespace }
+        : { address: 'external-istiod.invalid', tlsCredentialName: 'external-istiod-placeholder' });
     } else {
       controlPlane = ControlPlane.primary();
     }
@@ -236,15 +361,27 @@ export function meshFromTopology(scope: Construct, id: string, data: unknown, so
     });
     if (c.verificationWorkloads) cl.addVerificationWorkloads(c.verificationWorkloads);
     added.set(cluster, cl);
+    if (model !== ControlPlaneModel.REMOTE && (!standInServer || (servesCount.get(cluster) ?? 0) > (servesCount.get(standInServer.name) ?? 0))) {
+      standInServer = cl;
+    }
   }
 
   // When declarations were already rejected, "the mesh has no cluster" would only restate them.
-  const meshProblems = mesh.validate().filter((p) => !(problems.length > 0 && p.field === 'clusters'));
-  throwIfProblems([...problems, ...meshProblems], source);
+  const meshProblems = mesh.validate().filter((p) => !(problems.length > 0 && p.field === 'clusters')
+    && !(p.cluster !== undefined && standIn.get(p.cluster)?.test(p.field)));
+  const all = [...problems, ...meshProblems];
+  if (bareArray) {
+    // The mesh's fix says "add secretStore: ..."; a bare array cannot, so say how it can.
+    throwIfProblems(all.map((p) => (p.field === 'secretStore' && p.cluster === undefined
+      ? { ...p, fix: 'a bare array of clusters cannot carry it: pass --secret-store <store name> to the synth app, or wrap the array in a topology: { meshID: mesh1, secretStore: { name: <store> }, clustersFrom: <this file> }' }
+      : p)), source);
+  }
+  throwIfProblems(all, source);
   return mesh;
 }
 
-/** Reads a topology file and builds its Mesh (see meshFromTopology). */
-export function loadTopologyFile(scope: Construct, id: string, file: string): Mesh {
-  return meshFromTopology(scope, id, readTopologyFile(file), file);
+/** Reads a topology file and builds its Mesh (see meshFromTopology); `settings` come from the command line. */
+export function loadTopologyFile(scope: Construct, id: string, file: string, settings?: TopologySettings): Mesh {
+  const text = withClustersFrom(file, readTopologyText(file));
+  return meshFromTopology(scope, id, text.data, file, { sourceOf: text.sourceOf, settings });
 }
