@@ -161,6 +161,7 @@ describe('plan: what a fresh synth would change, field by field', () => {
     expect(diffFields({ r: ['a', 'b', 'c'] }, { r: ['a', 'x', 'b', 'c'] })).toEqual([{ op: 'add', path: 'r[1]', after: 'x' }]);
     expect(diffFields({ r: ['a', 'b', 'c'] }, { r: ['a', 'c'] })).toEqual([{ op: 'remove', path: 'r[1]', before: 'b' }]);
     expect(diffFields({ r: [{ p: 1 }, { p: 2 }] }, { r: [{ p: 1 }, { p: 3 }] })).toEqual([{ op: 'change', path: 'r[1].p', before: 2, after: 3 }]);
+    expect(diffFields({ env: [{ name: 'A' }, { name: 'B' }] }, { env: [{ name: 'B' }, { name: 'A' }] })).toEqual([{ op: 'change', path: 'env', note: 'order changed (by name)' }]);
     // Key order is not a change (YAML mappings are unordered).
     expect(diffFields({ a: 1, b: { c: 2, d: 3 } }, { b: { d: 3, c: 2 }, a: 1 })).toEqual([]);
     expect(diffLines('a\nb\nc\n', 'a\nB\nc\nd\n')).toEqual([{ op: 'remove', line: 'b' }, { op: 'add', line: 'B' }, { op: 'add', line: 'd' }]);

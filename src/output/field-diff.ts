@@ -17,6 +17,8 @@ export interface FieldChange {
   readonly after?: unknown;
   /** True when the value is Secret data: it is never shown, only that it changed. */
   readonly sensitive?: boolean;
+  /** Said instead of the values, e.g. `order changed` for a keyed list whose elements only moved. */
+  readonly note?: string;
 }
 
 type Segment = string | number | { readonly key: string; readonly value: string | number };
@@ -105,6 +107,7 @@ function listKey(a: unknown[], b: unknown[]): string | undefined {
 function diffList(a: unknown[], b: unknown[], path: Segment[], sensitive: boolean, out: FieldChange[]): void {
   const key = listKey(a, b);
   if (key) {
+    const found = out.length;
     const old = new Map(a.map((e) => [(e as any)[key], e]));
     const now = new Set(b.map((e) => (e as any)[key]));
     for (const e of b) {
@@ -117,6 +120,8 @@ function diffList(a: unknown[], b: unknown[], path: Segment[], sensitive: boolea
       const v = (e as any)[key];
       if (!now.has(v)) out.push(entry('remove', [...path, { key, value: v }], e, undefined, sensitive));
     }
+    // The same elements in another order (the lists differ, or diffList would not run).
+    if (out.length === found) out.push({ op: 'change', path: formatPath(path), note: `order changed (by ${key})` });
     return;
   }
   // Unkeyed: align equal elements (longest common subsequence); between two aligned pairs, elements are

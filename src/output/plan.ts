@@ -127,6 +127,7 @@ function compare(what: string, a: Entry, b: Entry): PlannedChange | undefined {
     const fields = diffFields(a.value, b.value);
     const notes: string[] = [];
     if (a.file !== b.file) notes.push(`file: ${escapeText(a.file)} -> ${escapeText(b.file)}`);
+    if (fields.length === 0 && !sameValue(a.value, b.value)) notes.push('changed'); // not expected: diffFields finds every difference
     if (fields.length === 0 && sameValue(a.value, b.value) && a.text !== undefined && b.text !== undefined && a.text !== b.text) {
       notes.push('comments or formatting only');
     }
@@ -202,6 +203,7 @@ function lineCounts(lines: readonly LineChange[]): string {
 function showField(f: FieldChange, indent: string): string[] {
   const head = `${indent}${SIGN[f.op]} ${f.path}`;
   if (f.sensitive) return [`${head}: (sensitive value not shown)`];
+  if (f.note) return [`${head}: ${f.note}`];
   if (f.op === 'add') return [`${head}: ${showValue(f.after)}`];
   if (f.op === 'remove') return [`${head}: ${showValue(f.before)}`];
   if (typeof f.before === 'string' && typeof f.after === 'string' && (f.before.includes('\n') || f.after.includes('\n'))) {
