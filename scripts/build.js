@@ -77,10 +77,13 @@ function projectInputs(root, project) {
   return { configs, dirs: [...dirs].sort(), files: [...(files ?? [])].sort(), buildInfo };
 }
 
-/** Every file below `dir` (relative to root), sorted; none when it does not exist. */
+/**
+ * Every file below `dir` (relative to root), sorted; none when it does not exist. Links to directories are
+ * followed as tsc follows them (to a depth of 32, against loops).
+ */
 function walk(root, dir) {
   const out = [];
-  const visit = (rel) => {
+  const visit = (rel, depth) => {
     let entries;
     try {
       entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
@@ -90,11 +93,12 @@ function walk(root, dir) {
     }
     for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = `${rel}/${e.name}`;
-      if (e.isDirectory()) visit(p);
+      const isDir = e.isDirectory() || (e.isSymbolicLink() && fs.statSync(path.join(root, p), { throwIfNoEntry: false })?.isDirectory());
+      if (isDir && depth < 32) visit(p, depth + 1);
       else out.push(p);
     }
   };
-  visit(dir);
+  visit(dir, 0);
   return out;
 }
 
@@ -163,7 +167,7 @@ function removeStaleOutputs(root, inputs, files) {
   for (const d of inputs.dirs) {
     for (const f of walk(root, `${OUT_DIR}/${d}`)) {
       const m = /^(.*)\.(js|d\.ts)$/.exec(f.slice(OUT_DIR.length + 1));
-      if (m && !sources.has(`${m[1]}.ts`)) {
+      if (m && !['.ts', '.tsx', '.js'].some((ext) => sources.has(`${m[1]}${ext}`))) {
         fs.rmSync(path.join(root, f));
         removed.push(f);
       }
