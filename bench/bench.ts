@@ -136,5 +136,9 @@ fs.rmSync(outRoot.startsWith('/dev/shm') ? outRoot : scratch, { recursive: true,
 
 if (flag('--write')) {
   const doc = ['# Benchmark results', '', 'Produced by `npm run bench -- --write` (bench/bench.ts); see README "Performance" for what is measured.', '', ...lines, ''].join('\n');
-  fs.writeFileSync(path.join(ROOT, 'bench', 'RESULTS.md'), doc);
+  // Keep the section bench/build-cost.ts writes (`npm run bench:build -- --write`).
+  const file = path.join(ROOT, 'bench', 'RESULTS.md');
+  const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const at = previous.indexOf('\n## Build cost');
+  fs.writeFileSync(file, doc + (at < 0 ? '' : previous.slice(at)));
 }

@@ -6,7 +6,6 @@ import { App } from 'cdk8s';
 import {
   DEFAULT_TOPOLOGY, loadTopologyFile, meshDiagram, Mesh, parseYamlDocuments, renderMesh, writeTreeAtomically,
 } from '../src';
-import { formatPlan, planChanges } from '../src/output/plan';
 import { exampleFiles, find, helmValues, meshOf, objectsByCluster, PROJECT_ROOT } from './support/mesh';
 
 const example = (name: string) => loadTopologyFile(new App(), 'mesh', path.join(PROJECT_ROOT, 'examples', name));
@@ -136,48 +135,5 @@ describe('dist/README.md: a picture of the mesh', () => {
     expect(readme).toContain('### `cluster1` (primary, network `network1`)');
     expect(readme).toContain('| `10-trust` | -1 |');
     expect(readme).toContain('ExternalSecret `cacerts`');
-  });
-});
-
-describe('plan of change', () => {
-  const three = {
-    ...DEFAULT_TOPOLOGY,
-    clusters: [...DEFAULT_TOPOLOGY.clusters, { clusterName: 'cluster3', network: 'network2', apiServer: 'https://cluster3.k8s.example.com:6443' }],
-  };
-
-  test('adding a cluster touches every primary\'s remote secrets', () => {
-    const plan = planChanges(renderMesh(meshOf(DEFAULT_TOPOLOGY)), renderMesh(meshOf(three)));
-    for (const c of ['cluster1', 'cluster2']) {
-      expect(plan.get(c)).toEqual(expect.arrayContaining([{ action: 'add', what: 'ExternalSecret istio-system/istio-remote-secret-cluster3' }]));
-      expect(plan.get(c)!.filter((x) => x.action !== 'add' && !x.what.endsWith('kustomization.yaml'))).toEqual([]);
-    }
-    expect(plan.get('cluster3')!.every((x) => x.action === 'add')).toBe(true);
-    expect(formatPlan(plan)).toContain('cluster1: 1 to add, 1 to change, 0 to remove\n  + ExternalSecret istio-system/istio-remote-secret-cluster3');
-  });
-
-  test('a changed value shows as a change of that object; a removed cluster as removals', () => {
-    const moved = { ...DEFAULT_TOPOLOGY, clusters: [{ ...DEFAULT_TOPOLOGY.clusters[0], apiServer: 'https://new.example.com' }, DEFAULT_TOPOLOGY.clusters[1]] };
-    const plan = planChanges(renderMesh(meshOf(DEFAULT_TOPOLOGY)), renderMesh(meshOf(moved)));
-    expect(plan.get('cluster2')).toEqual([{ action: 'change', what: 'ExternalSecret istio-system/istio-remote-secret-cluster1' }]);
-    const back = planChanges(renderMesh(meshOf(three)), renderMesh(meshOf(DEFAULT_TOPOLOGY)));
-    expect(back.get('cluster3')!.every((x) => x.action === 'remove')).toBe(true);
-  });
-
-  test('the command: exit 0 when identical, 1 when different, 2 on error', () => {
-    const plan = path.join(PROJECT_ROOT, 'lib', 'src', 'plan.js');
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'plan-')), 'dist');
-    writeTreeAtomically(out, renderMesh(meshOf(DEFAULT_TOPOLOGY)));
-    const env = { ...process.env };
-    delete env.MESH_TOPOLOGY;
-    const run = (extra: NodeJS.ProcessEnv) => spawnSync(process.execPath, [plan, out], { env: { ...env, ...extra }, encoding: 'utf8' });
-    expect(run({}).status).toBe(0);
-    const topo = path.join(path.dirname(out), 'three.json');
-    fs.writeFileSync(topo, JSON.stringify(three));
-    const different = run({ MESH_TOPOLOGY: topo });
-    expect(different.status).toBe(1);
-    expect(different.stdout).toContain('+ ExternalSecret istio-system/istio-remote-secret-cluster3');
-    const broken = run({ MESH_TOPOLOGY: path.join(path.dirname(out), 'missing.yaml') });
-    expect(broken.status).toBe(2);
-    expect(broken.stderr).toMatch(/cannot be read/);
   });
 });
