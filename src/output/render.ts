@@ -3,6 +3,7 @@ import { ARGOCD_DIR } from '../argocd';
 import type { Cluster } from '../cluster';
 import type { InstallInputs } from '../install-inputs';
 import type { Mesh } from '../mesh';
+import { isDnsSubdomain } from '../names';
 import { annotateSyncWave, apiObjectsOf, Phase } from '../phase';
 import { Problem, throwIfProblems } from '../problem';
 import { meshReadme } from './mesh-readme';
@@ -58,6 +59,10 @@ const kindRank = (kind: string) => {
 function fileName(m: any): string {
   const kind = String(m.kind).toLowerCase();
   const ns = m.metadata?.namespace;
+  // Validation makes every name a DNS subdomain; this guards the file system if a construct ever does not.
+  for (const part of [kind, ...(ns ? [ns] : []), m.metadata?.name]) {
+    if (typeof part !== 'string' || !isDnsSubdomain(part)) throw new Error(`internal error: ${m.kind} ${JSON.stringify(m.metadata?.name)} cannot name an output file (${JSON.stringify(part)} is not a DNS-1123 subdomain)`);
+  }
   return ns ? `${kind}_${ns}_${m.metadata.name}.yaml` : `${kind}_${m.metadata.name}.yaml`;
 }
 
