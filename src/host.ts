@@ -19,9 +19,9 @@ export type HostCheck = Host | { readonly problem: string; readonly fix?: string
 /** Checks `s` as a bare host (no brackets, no port): a DNS name, an IPv4 or an IPv6 address. */
 export function checkHost(s: string): HostCheck {
   if (s === '') return { problem: 'is empty' };
+  if (hasTemplateDelimiter(s)) return { problem: 'contains "{{" or "}}", template delimiters the External Secrets Operator would execute' };
   const unsafe = firstUnsafeCharacter(s);
   if (unsafe) return { problem: `contains a whitespace or control character (${unsafe})`, fix: 'remove it' };
-  if (hasTemplateDelimiter(s)) return { problem: 'contains "{{" or "}}", template delimiters the External Secrets Operator would execute' };
   if (s.includes(':')) {
     const ip = parseIp(s);
     if (ip && ip.version === 6) return { kind: 'ipv6', ip: ip.value };

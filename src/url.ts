@@ -48,9 +48,9 @@ const PATH_SEGMENT = /^[A-Za-z0-9._~-]+$/;
  * no whitespace or control character, no template delimiter.
  */
 export function checkUrl(text: string, grammar: UrlGrammar): CheckedUrl | UrlProblem {
+  if (hasTemplateDelimiter(text)) return { problem: 'contains "{{" or "}}", template delimiters that the External Secrets Operator would execute when it renders the kubeconfig' };
   const unsafe = firstUnsafeCharacter(text);
   if (unsafe) return { problem: `contains a whitespace or control character (${unsafe}); in a kubeconfig or manifest it could start a new line or field`, fix: 'remove it' };
-  if (hasTemplateDelimiter(text)) return { problem: 'contains "{{" or "}}", template delimiters that the External Secrets Operator would execute when it renders the kubeconfig' };
   const expected = grammar.schemes.map((s) => `${s}://`).join(' or ');
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(text);
   if (!scheme) return { problem: `has no scheme; it must start with ${expected}` };
