@@ -107,7 +107,7 @@ export function ipv4Problem(s: string): string | undefined {
   const parts = s.split('.');
   if (parts.length !== 4) return parts.length === 1 ? 'is a bare number; write an IPv4 address as four decimal parts' : `has ${parts.length} dot-separated parts; an IPv4 address has 4 (and a DNS name never ends in an all-numeric label)`;
   for (const part of parts) {
-    if (!/^[0-9]+$/.test(part)) return part === '' ? 'has an empty part' : `has the part "${part}", which is not a decimal number`;
+    if (!/^[0-9]+$/.test(part)) return part === '' ? 'has an empty part' : `has the part ${JSON.stringify(part)}, which is not a decimal number`;
     if (part.length > 1 && part.startsWith('0')) return `has the part "${part}" with a leading zero, which some parsers read as octal`;
     if (Number(part) > 255) return `has the part "${part}", above 255`;
   }
@@ -122,7 +122,7 @@ export function cidrProblem(text: string): { reason: string; masked?: string } |
   const m = /^([^/]+)\/([0-9]{1,3})$/.exec(text);
   if (!m) return { reason: 'is not address/prefix-length' };
   const ip = parseIp(m[1]);
-  if (!ip) return { reason: looksLikeIpv4(m[1]) ? `has an address that ${ipv4Problem(m[1])}` : `has "${m[1]}", which is not an IPv4 or IPv6 address` };
+  if (!ip) return { reason: looksLikeIpv4(m[1]) ? `has an address that ${ipv4Problem(m[1])}` : `has ${JSON.stringify(m[1])}, which is not an IPv4 or IPv6 address` };
   const bits = ip.version === 4 ? 32 : 128;
   if (m[2].length > 1 && m[2].startsWith('0')) return { reason: `has the prefix length "${m[2]}" with a leading zero` };
   const prefix = Number(m[2]);
@@ -152,7 +152,7 @@ export function subnetProblem(text: string): { reason: string; fixed?: string } 
   const reasons: string[] = [];
   for (const part of parts) {
     const p = cidrProblem(part);
-    if (p) reasons.push(parts.length > 1 ? `"${part}" ${p.reason}` : p.reason);
+    if (p) reasons.push(parts.length > 1 ? `${JSON.stringify(part)} ${p.reason}` : p.reason);
     fixed.push(p?.masked ?? part);
   }
   if (reasons.length > 0) {

@@ -431,8 +431,8 @@ export class Cluster extends Chart {
     if (dest.name !== undefined) {
       const unsafe = firstUnsafeCharacter(dest.name);
       const why = dest.name === '' ? 'is empty'
-        : unsafe ? `contains a whitespace or control character (${unsafe})`
-          : hasTemplateDelimiter(dest.name) ? 'contains "{{" or "}}"'
+        : hasTemplateDelimiter(dest.name) ? 'contains "{{" or "}}"'
+          : unsafe ? `contains a whitespace or control character (${unsafe})`
             : dest.name.length > 253 ? `is ${dest.name.length} characters long` : undefined;
       if (why) {
         problems.push({

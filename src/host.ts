@@ -22,6 +22,7 @@ export function checkHost(s: string): HostCheck {
   if (hasTemplateDelimiter(s)) return { problem: 'contains "{{" or "}}", template delimiters the External Secrets Operator would execute' };
   const unsafe = firstUnsafeCharacter(s);
   if (unsafe) return { problem: `contains a whitespace or control character (${unsafe})`, fix: 'remove it' };
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(s)) return { problem: 'is a URL; give the host only', fix: 'remove the scheme, port and path' };
   if (s.includes(':')) {
     const ip = parseIp(s);
     if (ip && ip.version === 6) return { kind: 'ipv6', ip: ip.value };

@@ -319,7 +319,7 @@ export class Mesh extends Construct {
       const fixed = segments.filter((seg) => seg !== '' && seg !== '.' && seg !== '..' && /^[A-Za-z0-9._-]+$/.test(seg)).join('/');
       problems.push({
         field: 'argoCd.path', value: a.path,
-        message: `is not a relative path inside the repository: it has ${badSegment === '' ? (a.path.startsWith('/') ? 'a leading "/"' : 'an empty segment ("//" or a trailing "/")') : `the segment "${badSegment}"`}`,
+        message: `is not a relative path inside the repository: it has ${badSegment === '' ? (a.path.startsWith('/') ? 'a leading "/"' : 'an empty segment ("//" or a trailing "/")') : `the segment ${JSON.stringify(badSegment)}`}`,
         allowed: 'segments of letters, digits, ".", "_" and "-" separated by "/", never "." or "..", no leading or trailing "/"',
         fix: fixed !== '' ? `write "${fixed}"` : 'use the folder dist/ is committed to, e.g. "dist"',
       });
@@ -537,7 +537,7 @@ export class Mesh extends Construct {
 
 /** `"a", "b", "c"` (at most five names, then how many more), for messages about many clusters. */
 function listNames(clusters: readonly Cluster[]): string {
-  const shown = clusters.slice(0, 5).map((c) => `"${c.name}"`).join(', ');
+  const shown = clusters.slice(0, 5).map((c) => JSON.stringify(c.name)).join(', ');
   return clusters.length > 5 ? `${shown} and ${clusters.length - 5} more` : shown;
 }
 

@@ -37,11 +37,11 @@ export function qualifiedNameProblem(key: string): string | undefined {
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   if (prefix !== undefined) {
     if (prefix === '') return 'has an empty prefix before "/"';
-    if (!isDnsSubdomain(prefix)) return `has a prefix "${preview(prefix)}" that is not a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters)`;
+    if (!isDnsSubdomain(prefix)) return `has a prefix ${quote(preview(prefix))} that is not a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters)`;
   }
   if (name === '') return 'has an empty name';
   if (name.length > 63) return `has a name part of ${name.length} characters; at most 63 are allowed`;
-  if (!QUALIFIED_NAME_PART.test(name)) return `has a name part "${preview(name)}" that is not letters, digits, "-", "_" and ".", starting and ending with a letter or digit`;
+  if (!QUALIFIED_NAME_PART.test(name)) return `has a name part ${quote(preview(name))} that is not letters, digits, "-", "_" and ".", starting and ending with a letter or digit`;
   return undefined;
 }
 
@@ -76,6 +76,11 @@ export function firstUnsafeCharacter(s: string, allowSpace = false): string | un
  */
 export function hasTemplateDelimiter(s: string): boolean {
   return s.includes('{{') || s.includes('}}');
+}
+
+/** A value quoted for a message: JSON, so that no control character reaches the terminal raw. */
+export function quote(s: string): string {
+  return JSON.stringify(s);
 }
 
 /** A short, printable preview of a long value for messages (the whole value is shown in "got"). */

@@ -75,7 +75,12 @@ export function checkUrl(text: string, grammar: UrlGrammar): CheckedUrl | UrlPro
       return { problem: 'has a user name and password ("user:***@"); a password in a URL would be committed to git in the output', fix: 'remove the credentials from the URL and rotate that password: it may already be in git history', redacted };
     }
     if (!grammar.allowUser || !/^[A-Za-z0-9._-]+$/.test(userinfo)) {
-      return { problem: `has a user name ("${userinfo}@"); credentials never belong in the URL (a token used as a user name would be committed to git)`, fix: `remove "${userinfo}@"` };
+      // Not shown: a token used as a user name is as secret as a password.
+      return {
+        problem: 'has a user name before "@" (shown as ***); credentials never belong in the URL (a token used as a user name would be committed to git)',
+        fix: 'remove everything between "//" and "@", and rotate that credential if it is a token',
+        redacted: `${scheme[1]}://***@${rest.slice(at + 1)}`,
+      };
     }
     authority = authority.slice(at + 1);
   }

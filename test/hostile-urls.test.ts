@@ -14,7 +14,6 @@ describe('hostile URLs: apiServer', () => {
     ['a tab in the host', 'https://c2.exa\tmple.com:6443', ['U+0009']],
     ['a query', 'https://c2.example.com:6443?insecure=true', ['has a query', 'remove "?insecure=true"']],
     ['a fragment (a YAML comment once written)', 'https://c2.example.com:6443#comment', ['has a fragment', 'comment']],
-    ['a user name', 'https://admin@c2.example.com:6443', ['has a user name', 'remove "admin@"']],
     ['the scheme http', 'http://c2.example.com:6443', ['scheme "http"', 'only https://']],
     ['an uppercase scheme', 'HTTPS://c2.example.com:6443', ['write it in lowercase']],
     ['port 0', 'https://c2.example.com:0', ['the port "0"']],
@@ -28,7 +27,6 @@ describe('hostile URLs: apiServer', () => {
     ['a ".." path segment', 'https://c2.example.com:6443/k8s/../admin', ['the segment ".."']],
     ['a percent-encoded path', 'https://c2.example.com:6443/%2e%2e', ['the segment "%2e%2e"']],
     ['an uppercase host', 'https://C2.example.com:6443', ['uppercase', 'write "c2.example.com"']],
-    ['a backslash', 'https://c2.example.com\\@evil.example.com', ['has a user name']],
     ['a line separator (U+2028)', 'https://c2.example.com\u2028:6443', ['U+2028']],
     ['a NEL (U+0085)', 'https://c2.example.com\u0085', ['U+0085']],
     ['localhost', 'https://localhost:6443', ['points at the local machine']],
@@ -39,6 +37,14 @@ describe('hostile URLs: apiServer', () => {
   ];
   test.each(rejected)('rejects %s', (_what, apiServer, contains) => {
     expectRejected(twoPrimaries({}, { apiServer }), { cluster: 'cluster2', field: 'apiServer', contains: [JSON.stringify(apiServer), ...contains] });
+  });
+
+  test.each([
+    ['a user name', 'https://admin@c2.example.com:6443', '"https://***@c2.example.com:6443"'],
+    ['a backslash before "@"', 'https://c2.example.com\\@evil.example.com', '"https://***@evil.example.com"'],
+  ])('rejects %s and does not print it (it may be a token)', (_what, apiServer, shown) => {
+    const stderr = expectRejected(twoPrimaries({}, { apiServer }), { cluster: 'cluster2', field: 'apiServer', contains: ['has a user name', shown] });
+    expect(stderr).not.toContain(apiServer.slice(8, 14));
   });
 
   test('rejects a password and never prints it', () => {
@@ -85,8 +91,14 @@ describe('hostile URLs: Argo CD', () => {
     expect(stderr).not.toContain('glpat-Secret123');
   });
 
+  test('rejects a repoURL with a token as user name, without printing it', () => {
+    const stderr = expectRejected(twoPrimaries({}, {}, argoCd({ repoURL: 'https://ghp_abcdef123456@github.com/org/repo.git' })), {
+      field: 'argoCd.repoURL', contains: ['has a user name', '"https://***@github.com/org/repo.git"'],
+    });
+    expect(stderr).not.toContain('ghp_abcdef123456');
+  });
+
   test.each([
-    ['a token as user name', 'https://ghp_abcdef123456@github.com/org/repo.git', ['has a user name']],
     ['a query', 'https://github.com/org/repo.git?ref=main', ['has a query']],
     ['no path', 'https://github.com', ['has no path']],
     ['a newline', 'https://github.com/org/repo.git\n  path: /', ['U+000A']],
