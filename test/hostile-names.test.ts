@@ -1,5 +1,5 @@
 import { expectAccepted, expectRejected } from './support/hostile';
-import { argoCd, externalControlPlane, meshText, primary, twoPrimaries } from './support/topologies';
+import { argoCd, externalControlPlane, hasYamlScalar, meshText, primary, twoPrimaries } from './support/topologies';
 
 // Strings that become object names, label values, annotation keys, Secret references and durations:
 // each validated by the rule of the place it lands in (issue 9).
@@ -31,7 +31,7 @@ describe('hostile names: tlsServerName', () => {
 
   test('accepts a DNS name and an IP', () => {
     const tree = expectAccepted(twoPrimaries({ tlsServerName: '10.0.0.1' }, { tlsServerName: 'c2.internal' }));
-    expect(tree['cluster1/50-mesh-config/externalsecret_istio-system_istio-remote-secret-cluster2.yaml']).toContain('tls-server-name: c2.internal');
+    expect(tree['cluster1/50-mesh-config/externalsecret_istio-system_istio-remote-secret-cluster2.yaml']).toMatch(/tls-server-name: ['"]?c2\.internal['"]?\s/);
   });
 });
 
@@ -82,7 +82,7 @@ describe('hostile names: Argo CD destination name', () => {
   test('accepts an EKS ARN, the name `argocd cluster add` gives such clusters', () => {
     const arn = 'arn:aws:eks:eu-west-1:123456789012:cluster/mesh-c2';
     const tree = expectAccepted(twoPrimaries({}, { argoCdDestination: { name: arn } }, argoCd()));
-    expect(tree['_argocd/application_argocd_mesh1-cluster2.yaml']).toContain(arn);
+    expect(hasYamlScalar(tree['_argocd/application_argocd_mesh1-cluster2.yaml'], 'name', arn)).toBe(true);
   });
 });
 
@@ -117,6 +117,6 @@ describe('hostile names: trust duration', () => {
 
   test.each(['8760h', '720h0m0s', '1h', '1.5h'])('accepts %s and writes it', (duration) => {
     const tree = expectAccepted(twoPrimaries({}, {}, certManager(duration)));
-    expect(tree['cluster1/10-trust/certificate_istio-system_cacerts.yaml']).toContain(`duration: ${duration}`);
+    expect(hasYamlScalar(tree['cluster1/10-trust/certificate_istio-system_cacerts.yaml'], 'duration', duration)).toBe(true);
   });
 });

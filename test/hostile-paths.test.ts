@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { expectAccepted, expectRejected, runSynth, workspaceWithOutput } from './support/hostile';
 import { snapshotDir } from './support/mesh';
-import { argoCd, meshText, primary, twoPrimaries } from './support/topologies';
+import { argoCd, hasYamlScalar, meshText, primary, twoPrimaries } from './support/topologies';
 
 // Values that become file names or paths: the verification workloads' names, Argo CD's path and
 // revision, the secret store's key prefix (issue 9).
@@ -64,7 +64,7 @@ describe('hostile paths: Argo CD', () => {
 
   test('accepts a nested path and writes each cluster\'s directory under it', () => {
     const tree = expectAccepted(twoPrimaries({}, {}, argoCd({ path: 'deploy/mesh-1.x/dist' })));
-    expect(tree['_argocd/application_argocd_mesh1-cluster2.yaml']).toContain('path: deploy/mesh-1.x/dist/cluster2');
+    expect(hasYamlScalar(tree['_argocd/application_argocd_mesh1-cluster2.yaml'], 'path', 'deploy/mesh-1.x/dist/cluster2')).toBe(true);
   });
 
   test.each([
@@ -79,7 +79,7 @@ describe('hostile paths: Argo CD', () => {
 
   test.each(['main', 'v1.2.0', 'release/1.30', '0123456789abcdef0123456789abcdef01234567', 'v1.0.0+build.5'])('accepts the targetRevision %s', (targetRevision) => {
     const tree = expectAccepted(twoPrimaries({}, {}, argoCd({ targetRevision })));
-    expect(tree['_argocd/application_argocd_mesh1-cluster1.yaml']).toContain(`targetRevision: ${targetRevision}`);
+    expect(hasYamlScalar(tree['_argocd/application_argocd_mesh1-cluster1.yaml'], 'targetRevision', targetRevision)).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 import { expectAccepted, expectRejected } from './support/hostile';
-import { argoCd, twoPrimaries } from './support/topologies';
+import { argoCd, hasYamlScalar, twoPrimaries } from './support/topologies';
 
 // URLs that land in the remote-secret kubeconfig (apiServer) and in Argo CD Applications: each parsed by
 // its grammar, never pasted raw (issue 9).
@@ -66,7 +66,7 @@ describe('hostile URLs: apiServer', () => {
     const tree = expectAccepted(twoPrimaries({}, { apiServer }));
     const kubeconfigs = Object.entries(tree).filter(([f]) => f.startsWith('cluster1/') && f.includes('istio-remote-secret-cluster2'));
     expect(kubeconfigs).toHaveLength(1);
-    expect(kubeconfigs[0][1]).toContain(apiServer);
+    expect(hasYamlScalar(kubeconfigs[0][1].replace(/\\n/g, '\n'), 'server', apiServer)).toBe(true);
   });
 });
 
@@ -81,7 +81,7 @@ describe('hostile URLs: Argo CD', () => {
 
   test('accepts Argo CD\'s in-cluster server', () => {
     const tree = expectAccepted(twoPrimaries({ argoCdDestination: { server: 'https://kubernetes.default.svc' } }, {}, argoCd()));
-    expect(tree['_argocd/application_argocd_mesh1-cluster1.yaml']).toContain('server: https://kubernetes.default.svc');
+    expect(hasYamlScalar(tree['_argocd/application_argocd_mesh1-cluster1.yaml'], 'server', 'https://kubernetes.default.svc')).toBe(true);
   });
 
   test('rejects a repoURL with a token as password, without printing it', () => {
@@ -114,7 +114,7 @@ describe('hostile URLs: Argo CD', () => {
     ['ssh with a user', 'ssh://git@github.com/org/mesh-gitops.git'],
   ])('accepts a repoURL in %s', (_what, repoURL) => {
     const tree = expectAccepted(twoPrimaries({}, {}, argoCd({ repoURL })));
-    expect(tree['_argocd/application_argocd_mesh1-cluster1.yaml']).toContain(repoURL);
+    expect(hasYamlScalar(tree['_argocd/application_argocd_mesh1-cluster1.yaml'], 'repoURL', repoURL)).toBe(true);
   });
 
   test('rejects a chartRepoURL with credentials', () => {

@@ -31,3 +31,13 @@ export function externalControlPlane(externalIstiod: Record<string, unknown> = {
 export function argoCd(more: Record<string, unknown> = {}): Record<string, unknown> {
   return { argoCd: { repoURL: 'https://git.example.com/platform/mesh1-gitops.git', ...more } };
 }
+
+/**
+ * True when YAML `text` holds the line `key: value` with `value` plain, single- or double-quoted (how the
+ * emitter quotes a scalar is its own business; these tests check that the value arrives unchanged).
+ */
+export function hasYamlScalar(text: string | undefined, key: string, value: string): boolean {
+  if (text === undefined) return false;
+  const forms = [value, `'${value.replace(/'/g, "''")}'`, JSON.stringify(value)];
+  return text.split('\n').some((line) => forms.some((f) => line.trim() === `${key}: ${f}` || line.trim() === `- ${key}: ${f}`));
+}
