@@ -34,11 +34,12 @@ export function checkHost(s: string): HostCheck {
     if (ip) return { kind: 'ipv4', ip: ip.value };
     return { problem: `looks like an IPv4 address but ${ipv4Problem(s)}`, fix: 'write the address as four decimal numbers 0-255 without leading zeros, e.g. "192.0.2.10"' };
   }
+  // Kubernetes' subdomain rule does not bound its labels; DNS does (RFC 1035: 63 octets).
+  const long = s.split('.').find((l) => l.length > 63);
+  if (long) return { problem: `has a label of ${long.length} characters; DNS labels have at most 63` };
   if (isDnsSubdomain(s)) return { kind: 'dns' };
   if (isDnsSubdomain(s.toLowerCase())) return { problem: 'has uppercase letters; DNS names are written in lowercase', fix: `write "${s.toLowerCase()}"` };
   if (s.length > 253) return { problem: `is ${s.length} characters long; a DNS name has at most 253` };
-  const label = s.split('.').find((l) => l.length > 63);
-  if (label) return { problem: `has a label of ${label.length} characters; DNS labels have at most 63` };
   return { problem: 'is not a DNS-1123 name (lowercase letters, digits, "-" and ".", each label starting and ending with a letter or digit) nor an IP address' };
 }
 
