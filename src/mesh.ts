@@ -415,9 +415,9 @@ export class Mesh extends Construct {
           problems.push({
             cluster: c.name, field: 'configClusterName',
             message: configClusters.length === 0
-              ? 'names no config cluster among the clusters this external control plane serves'
+              ? `names no config cluster among the clusters this external control plane serves (${listNames(served)}); the config cluster is the served cluster whose configClusterName names itself`
               : `is ambiguous: ${configClusters.map((r) => `"${r.name}"`).join(', ')} all claim to be the config cluster`,
-            fix: 'mark exactly one served cluster as the config cluster (configClusterName: <itself>)',
+            fix: `mark exactly one served cluster as the config cluster, e.g. configClusterName: ${served[0].name} on "${served[0].name}" (and the same value here)`,
           });
         }
         if (c.hasVerificationWorkloads) {
