@@ -1,5 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { App } from 'cdk8s';
+import { k8s } from '../src/k8s';
+import { Mesh } from '../src/mesh';
+import { renderMesh } from '../src/output/render';
 import { expectAccepted, expectRejected, runSynth, workspaceWithOutput } from './support/hostile';
 import { snapshotDir } from './support/mesh';
 import { argoCd, hasYamlScalar, meshText, primary, twoPrimaries } from './support/topologies';
@@ -88,5 +92,14 @@ describe('hostile paths: secret store key prefix', () => {
     expectRejected(meshText([primary('cluster1'), primary('cluster2')], { secretStore: { name: 'mesh-secrets', keyPrefix } }), {
       field: 'secretStore.keyPrefix', contains: [JSON.stringify(keyPrefix), 'never "." or ".."'],
     });
+  });
+});
+
+describe('hostile paths: objects users add themselves', () => {
+  test('an object whose name is not a DNS subdomain cannot name an output file', () => {
+    const mesh = new Mesh(new App(), 'mesh', { meshId: 'mesh1', secretStore: { name: 'mesh-secrets' } });
+    const cluster = mesh.addCluster('cluster1', { network: mesh.addNetwork('network1') });
+    new k8s.KubeConfigMap(cluster, 'Mine', { metadata: { name: '../../cluster2/kustomization', namespace: 'default' } });
+    expect(() => renderMesh(mesh)).toThrow(/internal error: ConfigMap "..\/..\/cluster2\/kustomization" cannot name an output file/);
   });
 });
