@@ -40,21 +40,24 @@ export interface ClusterProps {
   readonly controlPlane?: ControlPlane;
 
   /**
-   * The cluster's pod CIDR (Istio's topology field `podSubnet`). Clusters on one network must have
-   * unique, non-overlapping ranges; declare it so that synth can check.
+   * The cluster's pod CIDR (Istio's topology field `podSubnet`), or a dual-stack pair `"<v4>,<v6>"` as
+   * Kubernetes writes it. The address must be the first of its range (`10.0.0.0/16`, not `10.0.0.1/16`).
+   * Clusters on one network must have unique, non-overlapping ranges (checked per address family);
+   * declare it so that synth can check.
    * @default - unknown, not checked
    */
   readonly podSubnet?: string;
 
   /**
-   * The cluster's service CIDR (Istio's topology field `svcSubnet`).
+   * The cluster's service CIDR (Istio's topology field `svcSubnet`), or a dual-stack pair like `podSubnet`.
    * @default - unknown, not checked
    */
   readonly svcSubnet?: string;
 
   /**
-   * URL of the cluster's Kubernetes API server as the other clusters' control planes reach it
-   * (`https://host[:port]`); it becomes the `server` of the remote secret's kubeconfig.
+   * URL of the cluster's Kubernetes API server as the other clusters' control planes reach it:
+   * `https://<host>[:<port>][/<path prefix>]`, the host a DNS name, an IPv4 address or a bracketed IPv6
+   * address; no credentials, query or fragment. It becomes the `server` of the remote secret's kubeconfig.
    * @default - none; required as soon as another control plane must discover this cluster
    */
   readonly apiServer?: string;
