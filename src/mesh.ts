@@ -329,8 +329,9 @@ export class Mesh extends Construct {
     }
     for (const c of this.clusters) {
       const name = `${this.meshId}-${c.name}`.toLowerCase();
-      // An invalid cluster name has its own problem; only a meshID that spoils valid names is reported here.
-      if (isDnsLabel(c.name) && !isDnsSubdomain(name)) {
+      // An invalid cluster name or meshID has its own problem; only a valid meshID that still spoils valid
+      // names (uppercase folds, "_" does not) is reported here.
+      if (isDnsLabel(c.name) && isLabelValue(this.meshId) && !isDnsSubdomain(name)) {
         problems.push({ field: 'meshID', value: this.meshId, message: `cannot name Argo CD Applications ("${name}" is not a DNS-1123 subdomain)`, fix: 'use a meshID of lowercase letters, digits, "-" and "."' });
         break;
       }

@@ -120,3 +120,14 @@ describe('hostile names: trust duration', () => {
     expect(hasYamlScalar(tree['cluster1/10-trust/certificate_istio-system_cacerts.yaml'], 'duration', duration)).toBe(true);
   });
 });
+
+describe('hostile names: one mistake, one problem', () => {
+  test('an invalid meshID with Argo CD output is reported once', () => {
+    const stderr = expectRejected(twoPrimaries({}, {}, { meshID: 'mesh 1', ...argoCd() }), { field: 'meshID', contains: ['"mesh 1"'] });
+    expect(stderr.match(/field "meshID"/g)).toHaveLength(1);
+  });
+
+  test('a meshID that is a label value but cannot name Applications is still reported', () => {
+    expectRejected(twoPrimaries({}, {}, { meshID: 'mesh_1', ...argoCd() }), { field: 'meshID', contains: ['cannot name Argo CD Applications'] });
+  });
+});
