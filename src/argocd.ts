@@ -52,7 +52,8 @@ export class ArgoCdSettings {
   constructor(props: ArgoCdProps) {
     this.repoURL = props.repoURL;
     this.targetRevision = props.targetRevision ?? 'HEAD';
-    this.path = (props.path ?? 'dist').replace(/^\/+|\/+$/g, '');
+    // Kept as written: the mesh validates it (a leading "/" or ".." is an error, not silently fixed).
+    this.path = props.path ?? 'dist';
     this.project = props.project ?? 'default';
     this.namespace = props.namespace ?? 'argocd';
     this.chartRepoURL = props.chartRepoURL ?? 'https://istio-release.storage.googleapis.com/charts';

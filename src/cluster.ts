@@ -7,7 +7,7 @@ import { EastWestGateway, EastWestGatewayOptions } from './east-west-gateway';
 import { IstiodExposure } from './expose-istiod';
 import { IstioGatewayChart } from './gateway-chart';
 import { externalInstallInputs, InstallInputs, primaryInstallInputs, remoteInstallInputs } from './install-inputs';
-import { CONTROL_PLANE_CLUSTERS_ANNOTATION, ISTIO_SYSTEM_NAMESPACE, NETWORK_LABEL } from './istio';
+import { CONTROL_PLANE_CLUSTERS_ANNOTATION, ISTIO_SYSTEM_NAMESPACE, NETWORK_LABEL, SYNC_WAVE_ANNOTATION } from './istio';
 import type { Mesh } from './mesh';
 import { MeshWideMtls } from './mesh-security';
 import { ConfigClusterCredentials, ReaderIdentity } from './reader-identity';
@@ -17,11 +17,16 @@ import {
 } from './remote-secret';
 import { SailIstio } from './sail';
 import { SharedTrust } from './trust';
-import { isDnsLabel, isDnsSubdomain, isLabelValue } from './names';
-import { parseCidr, parseIp } from './cidr';
+import {
+  ANNOTATIONS_MAX_BYTES, annotationsSize, firstUnsafeCharacter, hasTemplateDelimiter, isDnsLabel, isDnsSubdomain, isLabelValue,
+  qualifiedNameProblem, toDnsLabel, toDnsSubdomain,
+} from './names';
+import { parseIp, subnetProblem } from './cidr';
+import { checkHost, isHost, unreachableHostProblem } from './host';
+import { checkUrl, isUrl } from './url';
 import type { Network } from './network';
 import { Problem } from './problem';
-import { VerificationWorkloads, VerificationWorkloadsProps } from './verification-workloads';
+import { VerificationWorkloads, VerificationWorkloadsProps, verificationWorkloadsProblems } from './verification-workloads';
 
 /** Props of a cluster, given to `Mesh.addCluster()`. */
 export interface ClusterProps {
@@ -35,21 +40,24 @@ export interface ClusterProps {
   readonly controlPlane?: ControlPlane;
 
   /**
-   * The cluster's pod CIDR (Istio's topology field `podSubnet`). Clusters on one network must have
-   * unique, non-overlapping ranges; declare it so that synth can check.
+   * The cluster's pod CIDR (Istio's topology field `podSubnet`), or a dual-stack pair `"<v4>,<v6>"` as
+   * Kubernetes writes it. The address must be the first of its range (`10.0.0.0/16`, not `10.0.0.1/16`).
+   * Clusters on one network must have unique, non-overlapping ranges (checked per address family);
+   * declare it so that synth can check.
    * @default - unknown, not checked
    */
   readonly podSubnet?: string;
 
   /**
-   * The cluster's service CIDR (Istio's topology field `svcSubnet`).
+   * The cluster's service CIDR (Istio's topology field `svcSubnet`), or a dual-stack pair like `podSubnet`.
    * @default - unknown, not checked
    */
   readonly svcSubnet?: string;
 
   /**
-   * URL of the cluster's Kubernetes API server as the other clusters' control planes reach it
-   * (`https://host[:port]`); it becomes the `server` of the remote secret's kubeconfig.
+   * URL of the cluster's Kubernetes API server as the other clusters' control planes reach it:
+   * `https://<host>[:<port>][/<path prefix>]`, the host a DNS name, an IPv4 address or a bracketed IPv6
+   * address; no credentials, query or fragment. It becomes the `server` of the remote secret's kubeconfig.
    * @default - none; required as soon as another control plane must discover this cluster
    */
   readonly apiServer?: string;
@@ -292,66 +300,89 @@ export class Cluster extends Chart {
     if (!isDnsLabel(this.name)) {
       problems.push({
         cluster, field: 'clusterName', value: this.name,
-        message: 'is not a DNS-1123 label; Istio uses it in Secret names and the cluster ID',
+        message: 'is not a DNS-1123 label; it becomes Istio\'s cluster ID, the remote-secret name istio-remote-secret-<name> and its data key, the output directory dist/<name>/ and a label value, so it must fit all of them',
         allowed: 'lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters',
-        fix: `rename the cluster, e.g. "${this.name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'cluster1'}"`,
+        fix: `rename the cluster, e.g. "${toDnsLabel(this.name, 'cluster1')}"`,
       });
     }
     for (const field of ['podSubnet', 'svcSubnet'] as const) {
       const value = this[field];
-      if (value !== undefined && !parseCidr(value)) {
+      const p = value === undefined ? undefined : subnetProblem(value);
+      if (p) {
         problems.push({
-          cluster, field, value, message: 'is not a valid CIDR',
-          allowed: 'an IPv4 or IPv6 CIDR such as "10.10.0.0/16" or "fd00:10::/56"',
-          fix: `set ${field} to the cluster's ${field === 'podSubnet' ? 'pod' : 'service'} range as the cluster reports it`,
+          cluster, field, value, message: `is not a valid CIDR: it ${p.reason}`,
+          allowed: 'an IPv4 or IPv6 CIDR such as "10.10.0.0/16" or "fd00:10::/56", or a dual-stack pair "10.10.0.0/16,fd00:10::/56"',
+          fix: p.fixed !== undefined
+            ? `write "${p.fixed}"`
+            : `set ${field} to the cluster's ${field === 'podSubnet' ? 'pod' : 'service'} range as the cluster reports it`,
         });
       }
     }
     if (this.apiServer !== undefined) {
-      let ok = false;
-      try {
-        const url = new URL(this.apiServer);
-        ok = url.protocol === 'https:' && url.hostname !== '' && (url.pathname === '/' || url.pathname === '');
-      } catch {
-        ok = false;
-      }
-      if (!ok) {
+      const url = checkUrl(this.apiServer, { schemes: ['https'], path: 'prefix' });
+      const allowed = 'https://<host>[:<port>][/<path prefix>]: the host a DNS-1123 name, an IPv4 address or a bracketed IPv6 address, no user name or password, query or fragment';
+      if (!isUrl(url)) {
         problems.push({
-          cluster, field: 'apiServer', value: this.apiServer,
-          message: 'is not an https URL of an API server',
-          allowed: 'https://<host>[:<port>], e.g. "https://cluster1.k8s.example.com:6443"',
-          fix: 'use the API server address the other clusters reach (kubectl config view --minify -o jsonpath="{.clusters[0].cluster.server}")',
+          cluster, field: 'apiServer', value: url.redacted ?? this.apiServer,
+          message: `is not an https URL of an API server: it ${url.problem}`,
+          allowed,
+          fix: url.fix ?? 'use the API server address the other clusters reach (kubectl config view --minify -o jsonpath="{.clusters[0].cluster.server}")',
         });
-      } else if (/^(localhost|127\.|\[::1\])/.test(new URL(this.apiServer).hostname)) {
-        problems.push({
-          cluster, field: 'apiServer', value: this.apiServer,
-          message: 'points at the local machine, which other clusters cannot reach (istioctl warns about the same)',
-          fix: 'use an address of the API server that is reachable from the other clusters',
-        });
+      } else {
+        const local = unreachableHostProblem(url.host, url.hostKind);
+        if (local) {
+          problems.push({
+            cluster, field: 'apiServer', value: this.apiServer,
+            message: `has the host "${url.host}", which ${local}: the other clusters' control planes cannot reach it (istioctl warns about the same)`,
+            fix: 'use an address of the API server that is reachable from the other clusters',
+          });
+        }
       }
     }
-    if (this.tlsServerName !== undefined && !isDnsSubdomain(this.tlsServerName)) {
-      problems.push({
-        cluster, field: 'tlsServerName', value: this.tlsServerName, message: 'is not a DNS name',
-        allowed: 'a host name the API server certificate names', fix: 'set it to a name in the API server certificate',
-      });
+    if (this.tlsServerName !== undefined) {
+      const h = checkHost(this.tlsServerName);
+      if (!isHost(h)) {
+        problems.push({
+          cluster, field: 'tlsServerName', value: this.tlsServerName, message: `is not a host name: it ${h.problem}`,
+          allowed: 'a DNS-1123 name (or an IP address) that the API server certificate names',
+          fix: h.fix ?? 'set it to a name in the API server certificate',
+        });
+      }
     }
     for (const field of ['region', 'zone'] as const) {
       const value = this[field];
       if (value !== undefined && (value === '' || !isLabelValue(value))) {
         problems.push({
           cluster, field, value, message: 'is not a valid Kubernetes label value',
-          allowed: 'letters, digits, "-", "_" and ".", at most 63 characters', fix: `use the node label topology.kubernetes.io/${field} value of the cluster`,
+          allowed: 'letters, digits, "-", "_" and ".", starting and ending with a letter or digit, 1-63 characters', fix: `use the node label topology.kubernetes.io/${field} value of the cluster`,
         });
       }
     }
+    problems.push(...this.eastWestGatewayProblems());
+    problems.push(...this.argoCdDestinationProblems());
+    problems.push(...this.externalControlPlaneProblems());
+    if (this.verification) {
+      const taken = [this.controlPlaneNamespace, ...(this.controlPlane.model === ControlPlaneModel.EXTERNAL ? [ISTIO_SYSTEM_NAMESPACE] : [])];
+      problems.push(...verificationWorkloadsProblems(cluster, this.verification, taken));
+    }
+    return problems;
+  }
+
+  private eastWestGatewayProblems(): Problem[] {
+    const problems: Problem[] = [];
+    const cluster = this.name;
     const address = this.eastWestGatewayOptions.address;
-    if (address !== undefined && !parseIp(address) && !isDnsSubdomain(address)) {
-      problems.push({
-        cluster, field: 'eastWestGateway.address', value: address, message: 'is neither an IP address nor a DNS name',
-        allowed: 'an IPv4/IPv6 address (pins the LoadBalancer) or a DNS name resolving to the gateway',
-        fix: 'reserve a static IP for the gateway LoadBalancer and give it here',
-      });
+    if (address !== undefined) {
+      const h = checkHost(address);
+      const unreachable = isHost(h) ? unreachableHostProblem(address, h) : undefined;
+      if (!isHost(h) || unreachable) {
+        problems.push({
+          cluster, field: 'eastWestGateway.address', value: address,
+          message: isHost(h) ? `${unreachable}, which clusters on other networks cannot reach` : `is neither an IP address nor a DNS name: it ${h.problem}`,
+          allowed: 'an IPv4/IPv6 address (pins the LoadBalancer) or a DNS name resolving to the gateway',
+          fix: (!isHost(h) && h.fix) || 'reserve a static IP for the gateway LoadBalancer and give it here',
+        });
+      }
     }
     if (this.eastWestGatewayOptions.enabled === false && address !== undefined) {
       problems.push({
@@ -360,32 +391,113 @@ export class Cluster extends Chart {
         fix: 'remove the address or enable the gateway',
       });
     }
+    const annotations = this.eastWestGatewayOptions.serviceAnnotations ?? {};
+    for (const [key, value] of Object.entries(annotations)) {
+      const field = `eastWestGateway.serviceAnnotations.${key}`;
+      const p = qualifiedNameProblem(key);
+      if (p) {
+        problems.push({
+          cluster, field: 'eastWestGateway.serviceAnnotations', value: key,
+          message: `has a key that is not a valid Kubernetes annotation key: it ${p}`,
+          allowed: 'an optional DNS-subdomain prefix (at most 253 characters) and "/", then a name of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+          fix: 'use the annotation key exactly as your cloud or controller documents it, e.g. "service.beta.kubernetes.io/aws-load-balancer-internal"',
+        });
+      } else if (key === SYNC_WAVE_ANNOTATION) {
+        problems.push({
+          cluster, field, value,
+          message: 'is set by synth itself from the object\'s phase (the order Argo CD applies objects in); a value here would be overwritten',
+          fix: 'remove it',
+        });
+      }
+      if (typeof value !== 'string') {
+        problems.push({ cluster, field, value, message: 'is not a string; annotation values are strings', fix: `quote the value, e.g. "${String(value)}"` });
+      }
+    }
+    const size = annotationsSize(annotations);
+    if (size > ANNOTATIONS_MAX_BYTES) {
+      problems.push({
+        cluster, field: 'eastWestGateway.serviceAnnotations', value: `${Object.keys(annotations).length} annotations, ${size} bytes`,
+        message: `are ${size} bytes in total (keys and values); Kubernetes refuses an object whose annotations exceed ${ANNOTATIONS_MAX_BYTES} bytes (256 KiB)`,
+        fix: 'shorten or drop annotations; large data belongs in a ConfigMap',
+      });
+    }
+    return problems;
+  }
+
+  private argoCdDestinationProblems(): Problem[] {
+    const problems: Problem[] = [];
+    const cluster = this.name;
     const dest = this.argoCdDestination;
     if (dest.name !== undefined && dest.server !== undefined) {
       problems.push({ cluster, field: 'argoCdDestination', value: dest, message: 'names both a cluster name and a server; Argo CD takes one', fix: 'keep either name or server' });
     }
-    if (dest.server !== undefined && !/^https:\/\/[^/]+/.test(dest.server)) {
-      problems.push({ cluster, field: 'argoCdDestination.server', value: dest.server, message: 'is not an https URL', allowed: 'the API server URL the cluster is registered under in Argo CD', fix: 'use the server URL from `argocd cluster list`' });
+    if (dest.name !== undefined) {
+      const unsafe = firstUnsafeCharacter(dest.name);
+      const why = dest.name === '' ? 'is empty'
+        : hasTemplateDelimiter(dest.name) ? 'contains "{{" or "}}"'
+          : unsafe ? `contains a whitespace or control character (${unsafe})`
+            : dest.name.length > 253 ? `is ${dest.name.length} characters long` : undefined;
+      if (why) {
+        problems.push({
+          cluster, field: 'argoCdDestination.name', value: dest.name, message: `is not a usable Argo CD cluster name: it ${why}`,
+          allowed: 'the name of a cluster registered in Argo CD: 1-253 printable characters without whitespace',
+          fix: `use the NAME column of \`argocd cluster list\`, or omit it for "${cluster}"`,
+        });
+      }
     }
+    if (dest.server !== undefined) {
+      const url = checkUrl(dest.server, { schemes: ['https'], path: 'prefix' });
+      if (!isUrl(url)) {
+        problems.push({
+          cluster, field: 'argoCdDestination.server', value: url.redacted ?? dest.server, message: `is not an https URL of an API server: it ${url.problem}`,
+          allowed: 'https://<host>[:<port>][/<path prefix>], the API server URL the cluster is registered under in Argo CD',
+          fix: url.fix ?? 'use the SERVER column of `argocd cluster list`',
+        });
+      }
+    }
+    return problems;
+  }
+
+  private externalControlPlaneProblems(): Problem[] {
+    const problems: Problem[] = [];
+    const cluster = this.name;
     const external = this.controlPlane.external;
-    if (external) {
-      const isIp = parseIp(external.address) !== undefined;
-      if (!isIp && !isDnsSubdomain(external.address)) {
-        problems.push({
-          cluster, field: 'externalIstiod.address', value: external.address, message: 'is neither an IP address nor a DNS name',
-          allowed: 'a DNS name with a certificate (TLS terminated at the gateway; remotes use injectionURL/validationURL) or an IP (test setups; TLS passes through, remotes use remotePilotAddress)',
-          fix: 'use the DNS name (or static IP) of the external cluster\'s ingress gateway',
-        });
-      } else if (!isIp && external.tlsCredentialName === undefined) {
-        problems.push({
-          cluster, field: 'externalIstiod.tlsCredentialName',
-          message: `is missing: the ingress gateway terminates TLS for "${external.address}" and needs the certificate's Secret name (the docs' SSL_SECRET_NAME)`,
-          fix: 'name the TLS Secret in istio-system of this cluster (created by cert-manager or your PKI); only the name is written',
-        });
-      }
-      if (external.namespace !== undefined && !isDnsLabel(external.namespace)) {
-        problems.push({ cluster, field: 'externalIstiod.namespace', value: external.namespace, message: 'is not a valid namespace name', allowed: 'a DNS-1123 label', fix: 'use e.g. "external-istiod"' });
-      }
+    if (!external) return problems;
+    const h = checkHost(external.address);
+    const unreachable = isHost(h) ? unreachableHostProblem(external.address, h) : undefined;
+    if (!isHost(h) || unreachable) {
+      problems.push({
+        cluster, field: 'externalIstiod.address', value: external.address,
+        message: isHost(h) ? `${unreachable}, which the remote clusters cannot reach` : `is neither an IP address nor a DNS name: it ${h.problem}`,
+        allowed: 'a DNS name with a certificate (TLS terminated at the gateway; remotes use injectionURL/validationURL) or an IP (test setups; TLS passes through, remotes use remotePilotAddress)',
+        fix: (!isHost(h) && h.fix) || 'use the DNS name (or static IP) of the external cluster\'s ingress gateway',
+      });
+    } else if (h.kind === 'dns' && external.tlsCredentialName === undefined) {
+      problems.push({
+        cluster, field: 'externalIstiod.tlsCredentialName',
+        message: `is missing: the ingress gateway terminates TLS for "${external.address}" and needs the certificate's Secret name (the docs' SSL_SECRET_NAME)`,
+        fix: 'name the TLS Secret in istio-system of this cluster (created by cert-manager or your PKI); only the name is written',
+      });
+    }
+    if (external.tlsCredentialName !== undefined && !isDnsSubdomain(external.tlsCredentialName)) {
+      problems.push({
+        cluster, field: 'externalIstiod.tlsCredentialName', value: external.tlsCredentialName,
+        message: 'is not a valid Secret name (the gateway looks the certificate up by it)',
+        allowed: 'a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", at most 253 characters',
+        fix: `use the name of the TLS Secret in istio-system, e.g. "${toDnsSubdomain(external.tlsCredentialName, 'external-istiod-tls')}"`,
+      });
+    }
+    if (external.namespace !== undefined && !isDnsLabel(external.namespace)) {
+      problems.push({
+        cluster, field: 'externalIstiod.namespace', value: external.namespace, message: 'is not a valid namespace name',
+        allowed: 'a DNS-1123 label: lowercase letters, digits and "-", at most 63 characters', fix: `use e.g. "${EXTERNAL_ISTIOD_NAMESPACE}"`,
+      });
+    } else if (external.namespace === ISTIO_SYSTEM_NAMESPACE) {
+      problems.push({
+        cluster, field: 'externalIstiod.namespace', value: external.namespace,
+        message: `is the namespace of this cluster's ingress gateway and its helper istiod; the external istiod needs a namespace of its own`,
+        fix: `use "${EXTERNAL_ISTIOD_NAMESPACE}" (the docs' choice) or omit it`,
+      });
     }
     return problems;
   }

@@ -1,18 +1,19 @@
 import { Construct } from 'constructs';
-import { cidrsOverlap, parseCidr } from './cidr';
+import { cidrsOverlap, parseCidrList } from './cidr';
 import { ArgoCdApplications, ArgoCdProps, ArgoCdSettings } from './argocd';
 import { Cluster, ClusterProps } from './cluster';
 import { ControlPlaneModel } from './control-plane';
 import { EndpointDiscovery, endpointDiscoveryGraph } from './endpoint-discovery';
 import { DEFAULT_TRUST_DOMAIN } from './install-inputs';
 import { ISTIO_SYSTEM_NAMESPACE } from './istio';
-import { isDnsLabel, isDnsSubdomain, isLabelValue, isTrustDomain } from './names';
+import { firstUnsafeCharacter, isDnsLabel, isDnsSubdomain, isLabelValue, isTrustDomain } from './names';
 import { Network } from './network';
 import { annotateSyncWave, apiObjectsOf } from './phase';
 import { formatProblem, Problem, throwIfProblems } from './problem';
 import { RemoteSecretDelivery } from './remote-secret';
 import { SecretStore, SecretStoreProps } from './secret-store';
-import { TrustSource } from './trust';
+import { certificateDurationProblem, TrustSource } from './trust';
+import { checkRepoUrl, checkUrl, isUrl } from './url';
 
 /** Relationships derived from the declared clusters. */
 interface MeshIndex {
@@ -249,9 +250,14 @@ export class Mesh extends Construct {
     }
     for (const network of this.networks) {
       if (!isLabelValue(network.name) || network.name === '') {
+        // Named at the first cluster on the network (where the user wrote it), listing the others.
+        const [first, ...others] = network.clusters;
         problems.push({
-          field: 'network', value: network.name, message: 'is not a valid network name (it becomes the topology.istio.io/network label)',
-          allowed: 'letters, digits, "-", "_" and ".", at most 63 characters', fix: 'use a name such as "network1"',
+          ...(first ? { cluster: first.name } : {}),
+          field: 'network', value: network.name,
+          message: `is not a valid network name (it becomes the topology.istio.io/network label and global.network)${others.length > 0 ? `; also the network of ${listNames(others)}` : ''}`,
+          allowed: 'letters, digits, "-", "_" and ".", starting and ending with a letter or digit, 1-63 characters',
+          fix: `rename the network on every cluster that declares it, e.g. "${toLabelValue(network.name, 'network1')}"`,
         });
       }
     }
@@ -285,18 +291,53 @@ export class Mesh extends Construct {
     const a = this.argoCd;
     if (!a) return [];
     const problems: Problem[] = [];
-    if (!/^(https?|ssh):\/\/\S+$|^git@\S+:\S+$/.test(a.repoURL)) {
-      problems.push({ field: 'argoCd.repoURL', value: a.repoURL, message: 'is not a Git repository URL', allowed: 'https://..., ssh://... or git@host:path', fix: 'use the URL of the repository dist/ is committed to, as Argo CD knows it' });
+    const repo = checkRepoUrl(a.repoURL);
+    if (!isUrl(repo)) {
+      problems.push({
+        field: 'argoCd.repoURL', value: repo.redacted ?? a.repoURL, message: `is not a Git repository URL: it ${repo.problem}`,
+        allowed: 'https://<host>/<path>, ssh://[<user>@]<host>/<path> or <user>@<host>:<path>, without password, token, query or fragment (Argo CD takes repository credentials from its repository Secrets)',
+        fix: repo.fix ?? 'use the URL of the repository dist/ is committed to, as Argo CD knows it',
+      });
+    }
+    const charts = checkUrl(a.chartRepoURL, { schemes: ['https', 'http', 'oci'], path: 'prefix' });
+    if (!isUrl(charts)) {
+      problems.push({
+        field: 'argoCd.chartRepoURL', value: charts.redacted ?? a.chartRepoURL, message: `is not a Helm repository URL: it ${charts.problem}`,
+        allowed: 'https://<host>[/<path>], without credentials, query or fragment', fix: charts.fix ?? 'omit it for Istio\'s repository https://istio-release.storage.googleapis.com/charts',
+      });
+    }
+    const revision = a.targetRevision;
+    const unsafe = firstUnsafeCharacter(revision);
+    const badRevision = revision === '' ? 'is empty'
+      : unsafe ? `contains a whitespace or control character (${unsafe})`
+        : !/^[A-Za-z0-9_][A-Za-z0-9._/+-]*$/.test(revision) ? 'has characters Git does not allow in a branch, tag or commit (or starts with "-", "." or "/")'
+          : /\.\.|\/\/|\/$|\.lock$|\.$/.test(revision) ? 'has "..", "//", or ends with "/", "." or ".lock", which Git refuses in a ref'
+            : revision.length > 255 ? `is ${revision.length} characters long` : undefined;
+    if (badRevision) {
+      problems.push({
+        field: 'argoCd.targetRevision', value: revision, message: `is not a Git revision: it ${badRevision}`,
+        allowed: 'a branch, tag or commit: letters, digits, ".", "_", "/", "+" and "-"', fix: 'use e.g. "main", "v1.2.0" or a commit SHA, or omit it for "HEAD"',
+      });
+    }
+    const segments = a.path.split('/');
+    const badSegment = segments.find((seg) => seg === '' || seg === '.' || seg === '..' || !/^[A-Za-z0-9._-]+$/.test(seg));
+    if (badSegment !== undefined) {
+      const fixed = segments.filter((seg) => seg !== '' && seg !== '.' && seg !== '..' && /^[A-Za-z0-9._-]+$/.test(seg)).join('/');
+      problems.push({
+        field: 'argoCd.path', value: a.path,
+        message: `is not a relative path inside the repository: it has ${badSegment === '' ? (a.path.startsWith('/') ? 'a leading "/"' : 'an empty segment ("//" or a trailing "/")') : `the segment ${JSON.stringify(badSegment)}`}`,
+        allowed: 'segments of letters, digits, ".", "_" and "-" separated by "/", never "." or "..", no leading or trailing "/"',
+        fix: fixed !== '' ? `write "${fixed}"` : 'use the folder dist/ is committed to, e.g. "dist"',
+      });
     }
     for (const [field, value] of [['argoCd.namespace', a.namespace], ['argoCd.project', a.project]] as const) {
       if (!isDnsSubdomain(value)) problems.push({ field, value, message: 'is not a valid Kubernetes name', allowed: 'a DNS-1123 subdomain', fix: 'use the name as it exists in Argo CD' });
     }
     for (const c of this.clusters) {
       const name = `${this.meshId}-${c.name}`.toLowerCase();
-      // An invalid cluster name is the culprit then, and has its own problem: meshID is blamed only when
-      // the cluster name is valid.
-      if (!isDnsLabel(c.name)) continue;
-      if (!isDnsSubdomain(name)) {
+      // An invalid cluster name or meshID has its own problem; only a valid meshID that still spoils valid
+      // names (uppercase folds, "_" does not) is reported here.
+      if (isDnsLabel(c.name) && isLabelValue(this.meshId) && !isDnsSubdomain(name)) {
         problems.push({ field: 'meshID', value: this.meshId, message: `cannot name Argo CD Applications ("${name}" is not a DNS-1123 subdomain)`, fix: 'use a meshID of lowercase letters, digits, "-" and "."' });
         break;
       }
@@ -381,9 +422,9 @@ export class Mesh extends Construct {
           problems.push({
             cluster: c.name, field: 'configClusterName',
             message: configClusters.length === 0
-              ? 'names no config cluster among the clusters this external control plane serves'
+              ? `names no config cluster among the clusters this external control plane serves (${listNames(served)}); the config cluster is the served cluster whose configClusterName names itself`
               : `is ambiguous: ${configClusters.map((r) => `"${r.name}"`).join(', ')} all claim to be the config cluster`,
-            fix: 'mark exactly one served cluster as the config cluster (configClusterName: <itself>)',
+            fix: `mark exactly one served cluster as the config cluster, e.g. configClusterName: ${served[0].name} on "${served[0].name}" (and the same value here)`,
           });
         }
         if (c.hasVerificationWorkloads) {
@@ -416,13 +457,21 @@ export class Mesh extends Construct {
       if (!isDnsSubdomain(this.secretStore.name)) {
         problems.push({ field: 'secretStore.name', value: this.secretStore.name, message: 'is not a valid Kubernetes object name', allowed: 'a DNS-1123 subdomain', fix: 'use the name of the store as it exists in the clusters' });
       }
-      if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(this.secretStore.keyPrefix)) {
-        problems.push({ field: 'secretStore.keyPrefix', value: this.secretStore.keyPrefix, message: 'is not a valid key prefix', allowed: 'letters, digits, ".", "_", "-" and "/", not starting with "/"', fix: 'use e.g. "istio/mesh1"' });
+      const prefix = this.secretStore.keyPrefix;
+      if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(prefix) || prefix.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) {
+        problems.push({ field: 'secretStore.keyPrefix', value: prefix, message: 'is not a valid key prefix', allowed: 'segments of letters, digits, ".", "_" and "-" separated by "/", never "." or "..", not starting with "/"', fix: `use e.g. "istio/${toLabelValue(this.meshId, 'mesh1')}"` });
       }
     }
     const cm = this.trust.certManagerOptions;
     if (cm && !isDnsSubdomain(cm.issuerName)) {
       problems.push({ field: 'trust.issuer.name', value: cm.issuerName, message: 'is not a valid cert-manager issuer name', allowed: 'a DNS-1123 subdomain', fix: 'name the (Cluster)Issuer that holds the mesh root' });
+    }
+    const duration = cm?.duration !== undefined ? certificateDurationProblem(cm.duration) : undefined;
+    if (duration) {
+      problems.push({
+        field: 'trust.duration', value: cm!.duration, message: `${duration.problem}`,
+        allowed: 'a Go duration of at least 1h, e.g. "8760h" or "720h0m0s"', fix: duration.fix,
+      });
     }
 
     // A source without an API server URL would leave every istiod that must discover it blind to its
@@ -454,9 +503,9 @@ export class Mesh extends Construct {
     // Istio requires unique, non-overlapping pod and service ranges among clusters of one network,
     // because their pods reach each other's IPs directly.
     if (clusters.length > 1) {
+      // A dual-stack subnet is two ranges, each checked against the other clusters' ranges of its family.
       const ranges = clusters.flatMap((c) => (['podSubnet', 'svcSubnet'] as const)
-        .map((field) => ({ cluster: c, field, cidr: c[field] !== undefined ? parseCidr(c[field]!) : undefined }))
-        .filter((r) => r.cidr !== undefined));
+        .flatMap((field) => (c[field] !== undefined ? parseCidrList(c[field]!) ?? [] : []).map((cidr) => ({ cluster: c, field, cidr }))));
       // A sweep over the ranges sorted by start (declaration order among equal starts): each range is
       // compared with the earlier range reaching furthest, so n ranges cost n log n, not n², and each
       // overlapping range is reported once (against the first it overlaps), not once per pair.
@@ -511,4 +560,15 @@ export class Mesh extends Construct {
     }
     return problems;
   }
+}
+
+/** `"a", "b", "c"` (at most five names, then how many more), for messages about many clusters. */
+function listNames(clusters: readonly Cluster[]): string {
+  const shown = clusters.slice(0, 5).map((c) => JSON.stringify(c.name)).join(', ');
+  return clusters.length > 5 ? `${shown} and ${clusters.length - 5} more` : shown;
+}
+
+/** A suggested label value made from `s` (for fixes). */
+function toLabelValue(s: string, fallback: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 63).replace(/[^A-Za-z0-9]+$/, '') || fallback;
 }

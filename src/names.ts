@@ -26,6 +26,79 @@ export function isTrustDomain(s: string): boolean {
   return s.length <= 255 && TRUST_DOMAIN.test(s);
 }
 
+// Kubernetes' qualified name (IsQualifiedName in k8s.io/apimachinery/pkg/util/validation): an optional
+// DNS-subdomain prefix and "/", then a name of at most 63 characters.
+const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/** Why `key` is not a valid annotation or label key (Kubernetes' qualified name), or undefined when it is. */
+export function qualifiedNameProblem(key: string): string | undefined {
+  const slash = key.indexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined) {
+    if (prefix === '') return 'has an empty prefix before "/"';
+    if (!isDnsSubdomain(prefix)) return `has a prefix ${quote(preview(prefix))} that is not a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters)`;
+  }
+  if (name === '') return 'has an empty name';
+  if (name.length > 63) return `has a name part of ${name.length} characters; at most 63 are allowed`;
+  if (!QUALIFIED_NAME_PART.test(name)) return `has a name part ${quote(preview(name))} that is not letters, digits, "-", "_" and ".", starting and ending with a letter or digit`;
+  return undefined;
+}
+
+/** Kubernetes' limit on the total size of an object's annotations (keys and values, in bytes). */
+export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+
+/** The total size Kubernetes counts against ANNOTATIONS_MAX_BYTES. */
+export function annotationsSize(annotations: { readonly [key: string]: string }): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(annotations)) n += Buffer.byteLength(k) + Buffer.byteLength(String(v));
+  return n;
+}
+
+/**
+ * The first whitespace or control character (C0, DEL, C1, and the Unicode line and paragraph separators)
+ * in `s`, as `U+XXXX at position N`; undefined when there is none.
+ */
+export function firstUnsafeCharacter(s: string, allowSpace = false): string | undefined {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || (c === 0x20 && !allowSpace) || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || c === 0xfeff
+      || (!allowSpace && /\s/.test(s[i]))) {
+      return `U+${c.toString(16).toUpperCase().padStart(4, '0')} at position ${i + 1}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * True when `s` holds an External Secrets (Go text/template) delimiter. Values that land in an
+ * ExternalSecret template (the remote-secret kubeconfig) would be executed by the operator.
+ */
+export function hasTemplateDelimiter(s: string): boolean {
+  return s.includes('{{') || s.includes('}}');
+}
+
+/** A value quoted for a message: JSON, so that no control character reaches the terminal raw. */
+export function quote(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** A short, printable preview of a long value for messages (the whole value is shown in "got"). */
+export function preview(s: string, max = 40): string {
+  return s.length <= max ? s : `${s.slice(0, max)}... (${s.length} characters)`;
+}
+
+/** A suggested DNS-1123 label made from `s` (for fixes), or `fallback`. */
+export function toDnsLabel(s: string, fallback: string, max = 63): string {
+  return s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '').slice(0, max).replace(/-+$/, '') || fallback;
+}
+
+/** A suggested DNS-1123 subdomain made from `s` (for fixes), or `fallback`. */
+export function toDnsSubdomain(s: string, fallback: string): string {
+  const labels = s.toLowerCase().split('.').map((l) => toDnsLabel(l, '')).filter((l) => l !== '');
+  return labels.join('.').slice(0, 253).replace(/[-.]+$/, '') || fallback;
+}
+
 /** The closest candidate to `input` by edit distance, if it is close enough to be a likely typo. */
 export function didYouMean(input: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;

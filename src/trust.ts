@@ -131,3 +131,38 @@ export class SharedTrust extends Construct {
     Phase.assign(this, Phase.TRUST);
   }
 }
+
+const DURATION_UNITS: { readonly [unit: string]: number } = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, 'μs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+
+/**
+ * Parses a Go duration (`time.ParseDuration`, which cert-manager uses for `spec.duration`): a sequence of
+ * decimal numbers with units ns, us, ms, s, m, h, e.g. `8760h` or `720h0m0s`. Returns seconds, or
+ * undefined when Go would refuse it (there are no days: `365d` is an error).
+ */
+export function parseGoDuration(s: string): number | undefined {
+  if (s === '0') return 0;
+  const m = /^([-+]?)((?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+)$/.exec(s);
+  if (!m) return undefined;
+  let total = 0;
+  for (const part of m[2].matchAll(/([0-9]*\.?[0-9]*)(ns|us|µs|μs|ms|s|m|h)/g)) total += Number(part[1]) * DURATION_UNITS[part[2]];
+  return m[1] === '-' ? -total : total;
+}
+
+/** cert-manager refuses certificates shorter than an hour (`MinimumCertificateDuration`). */
+export const MIN_CERTIFICATE_DURATION_SECONDS = 3600;
+
+/** Why `s` is not a usable lifetime of the intermediate CA certificate; undefined when it is. */
+export function certificateDurationProblem(s: string): { problem: string; fix: string } | undefined {
+  const seconds = parseGoDuration(s);
+  if (seconds === undefined) {
+    const days = /^([0-9]+)d$/.exec(s);
+    return {
+      problem: 'is not a Go duration, the format cert-manager reads (decimal numbers with units h, m, s, ms, us, ns; there is no "d")',
+      fix: days ? `write "${Number(days[1]) * 24}h"` : 'write e.g. "8760h" (one year) or "720h0m0s"',
+    };
+  }
+  if (seconds < MIN_CERTIFICATE_DURATION_SECONDS) {
+    return { problem: 'is shorter than one hour, the least cert-manager accepts for a certificate', fix: 'use at least "1h"; an intermediate CA usually lives a year or more, e.g. "8760h"' };
+  }
+  return undefined;
+}

@@ -1,6 +1,8 @@
 import { k8s } from './k8s';
 import { Construct } from 'constructs';
 import { INJECTION_LABEL } from './istio';
+import { isDnsLabel, toDnsLabel } from './names';
+import type { Problem } from './problem';
 
 /** Props of {@link VerificationWorkloads}. */
 export interface VerificationWorkloadsProps {
@@ -15,6 +17,46 @@ export interface VerificationWorkloadsProps {
 
 /** Default namespace of the verification samples, as in the docs. */
 export const SAMPLE_NAMESPACE = 'sample';
+
+/** `helloworld-<version>` must stay a DNS-1123 label (63 characters). */
+const HELLOWORLD_VERSION_MAX = 63 - 'helloworld-'.length;
+
+/**
+ * Problems of the verification workloads of `cluster`. The namespace and `helloworld-<version>` become
+ * object names and output file names (`dist/<cluster>/.../deployment_<namespace>_helloworld-<version>.yaml`),
+ * and the version a label value and part of the image name, so both are DNS-1123 labels: nothing else can
+ * name a path outside the cluster's directory.
+ *
+ * @param taken namespaces the cluster's output already creates (its control-plane namespaces)
+ */
+export function verificationWorkloadsProblems(cluster: string, props: VerificationWorkloadsProps, taken: readonly string[]): Problem[] {
+  const problems: Problem[] = [];
+  const namespace = props.namespace;
+  if (namespace !== undefined && !isDnsLabel(namespace)) {
+    problems.push({
+      cluster, field: 'verificationWorkloads.namespace', value: namespace,
+      message: 'is not a valid namespace name (it becomes the Namespace object and part of output file names)',
+      allowed: 'a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters',
+      fix: `use e.g. "${toDnsLabel(namespace, SAMPLE_NAMESPACE)}", or omit it for "${SAMPLE_NAMESPACE}"`,
+    });
+  } else if (taken.includes(namespace ?? SAMPLE_NAMESPACE)) {
+    problems.push({
+      cluster, field: 'verificationWorkloads.namespace', value: namespace ?? SAMPLE_NAMESPACE,
+      message: 'is a namespace the control plane of this cluster already uses; the samples belong in a namespace of their own',
+      fix: `omit it for "${SAMPLE_NAMESPACE}", or pick another namespace`,
+    });
+  }
+  const version = props.helloworldVersion;
+  if (version !== undefined && (!isDnsLabel(version) || version.length > HELLOWORLD_VERSION_MAX)) {
+    problems.push({
+      cluster, field: 'verificationWorkloads.helloworldVersion', value: version,
+      message: `is not a valid version: it becomes the Deployment name "helloworld-<version>" (a DNS-1123 label), the "version" label and part of the image name`,
+      allowed: `lowercase letters, digits and "-", starting and ending with a letter or digit, at most ${HELLOWORLD_VERSION_MAX} characters (Istio's sample has "v1" and "v2")`,
+      fix: `use e.g. "${toDnsLabel(version, 'v1', HELLOWORLD_VERSION_MAX)}"`,
+    });
+  }
+  return problems;
+}
 
 /**
  * The workloads the multicluster docs use to verify an install: namespace `sample` with sidecar

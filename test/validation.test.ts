@@ -120,7 +120,7 @@ describe('validation: every problem names the cluster/field, the value and the f
     } catch (e) {
       const msg = (e as Error).message;
       expect(msg).toMatch(/^4 problem\(s\) in the topology; nothing was written/);
-      expect(msg).toContain('cluster "a", field "podSubnet": is not a valid CIDR (got "bad"). Allowed:');
+      expect(msg).toContain('cluster "a", field "podSubnet": is not a valid CIDR: it is not address/prefix-length (got "bad"). Allowed:');
     }
   });
 });

@@ -55,10 +55,23 @@ const kindRank = (kind: string) => {
   return i < 0 ? KIND_ORDER.length : i;
 };
 
+/** A Kubernetes name that is safe as part of a file name: no "/", no leading ".", no "..". */
+const SAFE_FILE_PART = /^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/i;
+
 function fileName(m: any): string {
   const kind = String(m.kind).toLowerCase();
   const ns = m.metadata?.namespace;
-  return ns ? `${kind}_${ns}_${m.metadata.name}.yaml` : `${kind}_${m.metadata.name}.yaml`;
+  // Names become file names. Our names are validated DNS names; objects users add may carry any name the
+  // API server accepts, which for RBAC kinds includes ":" (e.g. "system:auth-delegator"). Anything that
+  // could leave the folder or hide a file ("/", "..", a leading ".", control characters) is refused.
+  for (const part of [kind, ...(ns ? [ns] : []), m.metadata?.name]) {
+    if (typeof part !== 'string' || !SAFE_FILE_PART.test(part) || part.length > 253) {
+      throw new Error(`${m.kind} ${JSON.stringify(m.metadata?.name)} cannot name an output file (${JSON.stringify(part)} is not a Kubernetes object name): name it with lowercase letters, digits, "-", "." and ":"`);
+    }
+  }
+  // ":" is not allowed in Windows file names: percent-encoded (kustomize reads the path as written).
+  const name = String(m.metadata.name).replace(/:/g, '%3A');
+  return ns ? `${kind}_${ns}_${name}.yaml` : `${kind}_${name}.yaml`;
 }
 
 /**
