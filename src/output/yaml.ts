@@ -64,6 +64,9 @@ function isPlain(s: string): boolean {
 const SINGLE_QUOTABLE = /^[^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]*$/u;
 // The same, apart from line feeds: safe in a literal block scalar.
 const BLOCKABLE = /^[^\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]*$/u;
+// Without the `u` flag (faster): the same for strings without astral characters, which it refuses.
+const SINGLE_QUOTABLE_BMP = /^[^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]*$/;
+const BLOCKABLE_BMP = /^[^\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]*$/;
 // What a double-quoted string must escape beyond what JSON.stringify escapes (C0, quote, backslash).
 const DOUBLE_ESCAPE = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/g;
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
@@ -93,7 +96,7 @@ function quoteString(s: string): string {
 
 function quote(s: string): string {
   if (isPlain(s)) return s;
-  if (SINGLE_QUOTABLE.test(s)) return `'${s.replace(/'/g, "''")}'`;
+  if (SINGLE_QUOTABLE_BMP.test(s) || SINGLE_QUOTABLE.test(s)) return s.includes("'") ? `'${s.replace(/'/g, "''")}'` : `'${s}'`;
   return doubleQuoted(s);
 }
 
@@ -116,7 +119,7 @@ function doubleQuoted(s: string): string {
 function block(s: string, indent: string): string | undefined {
   // A first line starting with a space would set the indentation; a leading line break would need an
   // indentation indicator: both are left to double quotes.
-  if (!s.includes('\n') || s.charCodeAt(0) === 32 || s.charCodeAt(0) === 10 || !BLOCKABLE.test(s)) return undefined;
+  if (!s.includes('\n') || s.charCodeAt(0) === 32 || s.charCodeAt(0) === 10 || !(BLOCKABLE_BMP.test(s) || BLOCKABLE.test(s))) return undefined;
   const trailing = /\n*$/.exec(s)![0].length;
   const chomp = trailing === 0 ? '-' : trailing === 1 ? '' : '+';
   const content = trailing === 0 ? s : s.slice(0, s.length - (chomp === '+' ? 0 : 1));
