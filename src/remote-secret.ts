@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import {
   ExternalSecret, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetTemplateEngineVersion, toJson_ExternalSecretSpec,
 } from '../imports/external-secrets-externalsecret-external-secrets.io';
+import { toYaml } from './output/yaml';
 import { Phase } from './phase';
 import { PlainApiObject } from './plain-api-object';
 import type { SecretStore } from './secret-store';
@@ -50,36 +51,64 @@ export interface RemoteClusterAccess {
 }
 
 /**
- * The kubeconfig `istioctl create-remote-secret` writes, as an External Secrets template: field for field
- * the istioctl output (cluster, context and user all named after the cluster; `tls-server-name` only
- * when set), with the token and CA filled in by the operator from the store at run time.
+ * The kubeconfig `istioctl create-remote-secret` writes, as an object: field for field and in its key order
+ * the istioctl output (cluster, context and user all named after the cluster; `tls-server-name` only when
+ * set).
+ *
+ * @param caData base64 of the API server's PEM CA (`certificate-authority-data`)
+ * @param token the bearer token
+ */
+export function remoteKubeconfig(access: RemoteClusterAccess, caData: string, token: string): Record<string, unknown> {
+  const name = access.cluster;
+  return {
+    apiVersion: 'v1',
+    clusters: [{
+      cluster: {
+        'certificate-authority-data': caData,
+        'server': access.apiServer,
+        ...(access.tlsServerName ? { 'tls-server-name': access.tlsServerName } : {}),
+      },
+      name,
+    }],
+    contexts: [{ context: { cluster: name, user: name }, name }],
+    'current-context': name,
+    'kind': 'Config',
+    'users': [{ name, user: { token } }],
+  };
+}
+
+// The data keys the two template expressions name sit inside a Go string literal of the template: the
+// Secret data key rule keeps quotes, backslashes and braces out of it.
+const TEMPLATE_DATA_KEY = /^[-._a-zA-Z0-9]+$/;
+const TEMPLATE_DELIMITER = /\{\{|\}\}/;
+
+/**
+ * {@link remoteKubeconfig} as an External Secrets template (engine v2, Go text/template), written by the
+ * YAML emitter, with the token and CA filled in by the operator from the store at run time. The two
+ * expressions are the only template actions: the emitter single-quotes them (they hold `"` and `|`), and
+ * what the operator puts inside the quotes, a JWT and base64, holds no quote or line break, so the
+ * rendered kubeconfig reads back as exactly those values. A `{{` or `}}` in a model value would be run by
+ * the operator: topology validation rejects it, and this builder throws should one get here anyway.
  *
  * @param tokenKey the ExternalSecret data key holding the bearer token
  * @param caKey the ExternalSecret data key holding the PEM CA of the API server
  */
 export function kubeconfigTemplate(access: RemoteClusterAccess, tokenKey: string, caKey: string): string {
-  const name = access.cluster;
-  return [
-    'apiVersion: v1',
-    'clusters:',
-    '- cluster:',
-    `    certificate-authority-data: {{ index . "${caKey}" | b64enc }}`,
-    `    server: ${access.apiServer}`,
-    ...(access.tlsServerName ? [`    tls-server-name: ${access.tlsServerName}`] : []),
-    `  name: ${name}`,
-    'contexts:',
-    '- context:',
-    `    cluster: ${name}`,
-    `    user: ${name}`,
-    `  name: ${name}`,
-    `current-context: ${name}`,
-    'kind: Config',
-    'users:',
-    `- name: ${name}`,
-    '  user:',
-    `    token: {{ index . "${tokenKey}" }}`,
-    '',
-  ].join('\n');
+  const fields: [string, string | undefined][] = [['clusterName', access.cluster], ['apiServer', access.apiServer], ['tlsServerName', access.tlsServerName]];
+  for (const [field, value] of fields) {
+    if (value !== undefined && TEMPLATE_DELIMITER.test(value)) {
+      throw new Error(`cluster ${JSON.stringify(access.cluster)}: ${field} ${JSON.stringify(value)} holds a template delimiter ({{ or }}) and cannot go into the remote-secret kubeconfig template`);
+    }
+  }
+  for (const key of [tokenKey, caKey]) {
+    if (!TEMPLATE_DATA_KEY.test(key)) throw new Error(`cluster ${JSON.stringify(access.cluster)}: template data key ${JSON.stringify(key)} is not a valid Secret data key`);
+  }
+  const text = toYaml(remoteKubeconfig(access, `{{ index . "${caKey}" | b64enc }}`, `{{ index . "${tokenKey}" }}`));
+  // The emitter adds quotes and escapes, never braces; still, the template must hold exactly our two actions.
+  if (text.split('{{').length !== 3 || text.split('}}').length !== 3) {
+    throw new Error(`cluster ${JSON.stringify(access.cluster)}: the remote-secret kubeconfig template holds a template delimiter of its own`);
+  }
+  return text;
 }
 
 /** Props of {@link RemoteSecret}. */

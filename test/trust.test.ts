@@ -3,21 +3,8 @@ import * as jsyaml from 'js-yaml';
 import { App } from 'cdk8s';
 import { k8s } from '../src/k8s';
 import { DEFAULT_TOPOLOGY, Mesh, MeshValidationError, renderMesh, RemoteSecretDelivery, TrustSource } from '../src';
+import { renderEsoTemplate } from './support/eso-template';
 import { find, fixturePath, helmValues, istioOperatorOf, meshOf, objectsByCluster, PROJECT_ROOT } from './support/mesh';
-
-/**
- * Renders an External Secrets v2 template the way the operator does for the subset we emit:
- * `{{ index . "<key>" }}` and `{{ index . "<key>" | b64enc }}`. Anything else fails the test, so the
- * template cannot silently use a construct this renderer (and our assertions) do not understand.
- */
-function renderEsoTemplate(template: string, data: Record<string, string>): string {
-  const out = template.replace(/\{\{\s*index \. "([^"]+)"(\s*\|\s*b64enc)?\s*\}\}/g, (_m, key: string, b64?: string) => {
-    if (!(key in data)) throw new Error(`template references unknown key ${key}`);
-    return b64 ? Buffer.from(data[key]).toString('base64') : data[key];
-  });
-  if (out.includes('{{')) throw new Error(`unrendered template expression in:\n${out}`);
-  return out;
-}
 
 /** The Secret ESO produces from an ExternalSecret, given the store's values for its data keys. */
 function esoResult(es: any, store: Record<string, Record<string, string>>): any {

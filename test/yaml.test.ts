@@ -18,7 +18,8 @@ describe('the YAML emitter', () => {
 
   test.each(TRICKY.map((s) => [JSON.stringify(s), s]))('string %s round-trips as a value, a key and a list item', (_label, s) => {
     expect(roundTrip({ v: s })).toEqual({ v: s });
-    expect(roundTrip({ [s]: 1 })).toEqual({ [s]: 1 });
+    if (s === '<<') expect(() => toYaml({ [s]: 1 })).toThrow(/kustomize drops it/); // see yaml-property.test.ts
+    else expect(roundTrip({ [s]: 1 })).toEqual({ [s]: 1 });
     expect(roundTrip([s, { k: [s] }])).toEqual([s, { k: [s] }]);
   });
 

@@ -7,7 +7,7 @@ import { annotateSyncWave, apiObjectsOf, Phase } from '../phase';
 import { Problem, throwIfProblems } from '../problem';
 import { meshReadme } from './mesh-readme';
 import { findSecretMaterial } from './secret-guard';
-import { toYaml } from './yaml';
+import { toYaml, yamlComment } from './yaml';
 
 /** One object of a cluster's output, with where it goes. */
 export interface RenderedObject {
@@ -137,7 +137,8 @@ export const INSTALL_INPUTS_DIR = '_install-inputs';
 /** The install-input files of one cluster: Helm values, IstioOperators and a README with the commands. */
 export function installInputFiles(cluster: Cluster, inputs: InstallInputs = cluster.installInputs): OutputFile[] {
   const dir = `${INSTALL_INPUTS_DIR}/${cluster.name}`;
-  const note = (what: string) => `# ${what} for cluster "${cluster.name}" (Istio ${inputs.istioVersion}). Not a Kubernetes manifest: do not kubectl apply.\n`;
+  // Through yamlComment: model text in a comment must never start a YAML line of its own.
+  const note = (what: string) => yamlComment(`${what} for cluster "${cluster.name}" (Istio ${inputs.istioVersion}). Not a Kubernetes manifest: do not kubectl apply.`);
   return [
     ...inputs.releases.map((r) => ({
       path: `${dir}/${r.file}`,

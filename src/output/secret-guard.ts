@@ -5,8 +5,9 @@
  */
 
 const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
-// A literal credential in a kubeconfig or similar: `token: <value>` that is not a template expression.
-const LITERAL_CREDENTIAL = /^\s*-?\s*(token|client-key-data|password|auth-provider-token)\s*:\s*(?!\{\{)(?!["']?\s*$)\S+/m;
+// A literal credential in a kubeconfig or similar: `token: <value>` that is not a template expression
+// (which the YAML emitter writes in single quotes: `token: '{{ index . "token" }}'`).
+const LITERAL_CREDENTIAL = /^\s*-?\s*(token|client-key-data|password|auth-provider-token)\s*:\s*(?!["']?\{\{)(?!["']?\s*$)\S+/m;
 
 const CREDENTIAL_WORDS = ['token', 'client-key-data', 'password'];
 
