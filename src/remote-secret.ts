@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import {
-  ExternalSecret, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetTemplateEngineVersion, toJson_ExternalSecretSpec,
+  ExternalSecret, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy,
+  ExternalSecretSpecTargetTemplateEngineVersion, ExternalSecretSpecTargetTemplateMergePolicy, toJson_ExternalSecretSpec,
 } from '../imports/external-secrets-externalsecret-external-secrets.io';
 import { Phase } from './phase';
 import { PlainApiObject } from './plain-api-object';
@@ -142,8 +143,12 @@ function remoteSecretBody(source: RemoteClusterAccess, store: SecretStore, name:
         target: {
           name,
           creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+          // The CRD's defaults, written out: the API server adds them, and a diff against an object
+          // without them never settles (issue 10).
+          deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
           template: {
             engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+            mergePolicy: ExternalSecretSpecTargetTemplateMergePolicy.REPLACE,
             metadata: {
               labels: { [MULTICLUSTER_SECRET_LABEL]: 'true' },
               annotations: { [CLUSTER_NAME_ANNOTATION]: source.cluster },
@@ -183,8 +188,10 @@ export class RemoteKubeconfigDirectory extends Construct {
         target: {
           name: REMOTE_KUBECONFIGS_SECRET,
           creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+          deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN, // the CRD's defaults, written out
           template: {
             engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+            mergePolicy: ExternalSecretSpecTargetTemplateMergePolicy.REPLACE,
             data: Object.fromEntries(sources.map((s) => [`${s.cluster}.yaml`, kubeconfigTemplate(s, `${s.cluster}-token`, `${s.cluster}-ca.crt`)])),
           },
         },
