@@ -12,6 +12,13 @@ export const MULTICLUSTER_SECRET_LABEL = 'istio/multiCluster';
 /** Annotation istioctl puts on remote secrets (`clusterNameAnnotationKey`). */
 export const CLUSTER_NAME_ANNOTATION = 'networking.istio.io/cluster';
 
+/**
+ * Annotation on the ExternalSecrets whose readiness depends on other clusters (their PushSecrets): the
+ * names of those clusters, comma-separated. The Argo CD health check we emit (argocd.ts) reports such
+ * an ExternalSecret Healthy while it waits, so that a peer that does not exist yet never holds a sync.
+ */
+export const PEER_CLUSTERS_ANNOTATION = 'istio-multicluster.cdk8s.io/peer-clusters';
+
 /** `istio-remote-secret-<cluster>`, the name `istioctl create-remote-secret --name <cluster>` gives. */
 export function remoteSecretName(sourceCluster: string): string {
   return `istio-remote-secret-${sourceCluster}`;
@@ -117,12 +124,14 @@ export class RemoteSecret extends Construct {
     // is converted once and shared (see PlainApiObject).
     new PlainApiObject(this, 'Resource', {
       gvk: ExternalSecret.GVK,
-      metadata: { name, namespace: props.namespace },
+      // The config kubeconfig gates the external istiod on purpose (it cannot run without it); remote
+      // secrets are links that must not gate anything.
+      metadata: { name, namespace: props.namespace, ...(props.config ? {} : { annotations: { [PEER_CLUSTERS_ANNOTATION]: props.source.cluster } }) },
       body: remoteSecretBody(props.source, props.store, name, dataKey),
     });
     // The external istiod mounts istio-kubeconfig, so it must exist before istiod starts; remote secrets
-    // are watched and can follow the control plane.
-    Phase.assign(this, props.config ? Phase.TRUST : Phase.MESH_CONFIG);
+    // are watched and follow everything else (Phase.REMOTE_SECRETS).
+    Phase.assign(this, props.config ? Phase.TRUST : Phase.REMOTE_SECRETS);
   }
 }
 
@@ -181,7 +190,7 @@ export class RemoteKubeconfigDirectory extends Construct {
     super(scope, id);
     const sources = [...props.sources].sort((a, b) => (a.cluster < b.cluster ? -1 : 1));
     new ExternalSecret(this, 'Resource', {
-      metadata: { name: REMOTE_KUBECONFIGS_SECRET, namespace: props.namespace },
+      metadata: { name: REMOTE_KUBECONFIGS_SECRET, namespace: props.namespace, annotations: { [PEER_CLUSTERS_ANNOTATION]: sources.map((s) => s.cluster).join(',') } },
       spec: {
         refreshInterval: '1h',
         secretStoreRef: props.store.ref,
@@ -201,6 +210,7 @@ export class RemoteKubeconfigDirectory extends Construct {
         }))),
       },
     });
-    Phase.assign(this, Phase.TRUST);
+    // istiod mounts the Secret as an optional volume and watches the directory, so it may arrive later.
+    Phase.assign(this, Phase.REMOTE_SECRETS);
   }
 }
