@@ -242,6 +242,9 @@ export class Cluster extends Chart {
     const namespace = this.controlPlaneNamespace;
     const { asConsumer, asSource } = this.mesh.endpointDiscoveryOf(this);
     const readerIdentityInOutput = asSource.some((e) => e.kind === 'remote');
+    // In a multi-cluster mesh a cluster no control plane reads (a primary that only serves remotes, an
+    // external control plane's config cluster) needs no reader identity at all (issue 10).
+    const readerIdentityUnused = !readerIdentityInOutput && this.mesh.clusters.length > 1;
     const directory = this.mesh.remoteSecretDelivery === RemoteSecretDelivery.KUBECONFIG_DIRECTORY
       && asConsumer.some((e) => e.kind === 'remote')
       ? { secretName: REMOTE_KUBECONFIGS_SECRET, path: REMOTE_KUBECONFIGS_PATH } : undefined;
@@ -267,6 +270,7 @@ export class Cluster extends Chart {
         network: this.network.name,
         namespace,
         readerIdentityInOutput,
+        readerIdentityUnused,
         discovery: { address: servedBy.discoveryAddress!, useUrls: external && isExternalTlsAtGateway(servedBy.controlPlane) },
         // The primary-remote docs' Helm tab sets configCluster on the remote; the external config cluster needs it.
         configCluster: !external || cp.configCluster,
@@ -281,6 +285,7 @@ export class Cluster extends Chart {
       namespace,
       externalIstiod: cp.externalIstiod ?? this.servedClusters.length > 0,
       readerIdentityInOutput,
+      readerIdentityUnused,
       kubeconfigDirectory: directory,
     });
   }

@@ -51,6 +51,12 @@ interface CommonFacts {
    * (Istio ≥ 1.30; the ServiceAccount is in base, the ClusterRole/Binding in istiod).
    */
   readonly readerIdentityInOutput: boolean;
+  /**
+   * No other control plane reads this cluster (e.g. a primary that only serves remotes), so the reader
+   * identity the charts render by default would be an unused credential with cluster-wide read access:
+   * `global.enableReaderRBAC: false` too. @default false
+   */
+  readonly readerIdentityUnused?: boolean;
 }
 
 /** What a primary cluster's install needs to know. */
@@ -133,12 +139,13 @@ function kubeconfigDirectoryValues(dir: PrimaryInstallFacts['kubeconfigDirectory
 
 /**
  * The globals the base and istiod charts must agree on: the control-plane namespace when it is not
- * Istio's default, and `enableReaderRBAC: false` when the reader identity is part of the output.
+ * Istio's default, and `enableReaderRBAC: false` when the reader identity is part of the output or
+ * nobody reads the cluster.
  */
 function sharedGlobals(f: CommonFacts): Record<string, unknown> {
   return withoutEmpty({
     istioNamespace: f.namespace !== ISTIO_SYSTEM_NAMESPACE ? f.namespace : undefined,
-    enableReaderRBAC: f.readerIdentityInOutput ? false : undefined,
+    enableReaderRBAC: f.readerIdentityInOutput || f.readerIdentityUnused ? false : undefined,
   });
 }
 

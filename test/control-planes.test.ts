@@ -25,8 +25,9 @@ describe('primary-remote, one network (ISTIO-MULTICLUSTER-FACTS §4.3)', () => {
   test('primary install: global.externalIstiod plus meshID, clusterName, network (docs Helm tab)', () => {
     expect(helmValues(mesh.cluster('cluster1')!).global).toEqual({
       meshID: 'mesh1', multiCluster: { clusterName: 'cluster1' }, network: 'network1', externalIstiod: true,
+      // cluster1 is discovered by no other istiod: no reader identity at all (issue 10, defect 8).
+      enableReaderRBAC: false,
     });
-    // cluster1 is discovered by no other istiod, so the charts keep rendering its reader RBAC.
   });
 
   test('remote install values, field by field against the docs\' Helm commands', () => {
@@ -198,7 +199,7 @@ describe('external control plane (ISTIO-MULTICLUSTER-FACTS §4.5, setup/install/
       profile: 'remote',
       values: {
         defaultRevision: 'default',
-        global: { istioNamespace: 'external-istiod', configCluster: true, multiCluster: { clusterName: 'cluster1' }, network: 'network1' },
+        global: { istioNamespace: 'external-istiod', enableReaderRBAC: false, configCluster: true, multiCluster: { clusterName: 'cluster1' }, network: 'network1' },
         pilot: { configMap: true },
         istiodRemote: { injectionURL: `https://${ADDR}:15017/inject/cluster/cluster1/net/network1` },
         base: { validationURL: `https://${ADDR}:15017/validate` },
@@ -206,7 +207,7 @@ describe('external control plane (ISTIO-MULTICLUSTER-FACTS §4.5, setup/install/
     });
     // Helm equivalent (fact sheet §4.5 step 5)
     expect(helmValues(mesh.cluster('cluster1')!, 'helm-values-base.yaml')).toEqual({
-      profile: 'remote', defaultRevision: 'default', global: { istioNamespace: 'external-istiod' }, base: { validationURL: `https://${ADDR}:15017/validate` },
+      profile: 'remote', defaultRevision: 'default', global: { istioNamespace: 'external-istiod', enableReaderRBAC: false }, base: { validationURL: `https://${ADDR}:15017/validate` },
     });
     expect(helmValues(mesh.cluster('cluster1')!)).toMatchObject({ profile: 'remote', configMap: true, global: { istioNamespace: 'external-istiod', configCluster: true } });
   });
