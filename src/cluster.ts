@@ -182,14 +182,20 @@ export class Cluster extends Chart {
   /**
    * Whether this cluster gets an east-west gateway: as declared, else every primary of a multi-network
    * mesh (its services must be reachable from the other networks) or serving remotes (they reach istiod
-   * through it, also on one network, as the docs do), and every remote of a multi-network mesh.
+   * through it, also on one network, as the docs do), and, on a multi-network mesh, a remote whose
+   * network has no primary with a gateway. Gateways are per network: Istio sends cross-network traffic
+   * to any gateway of the destination network ("If there is no match for the network+cluster, then all
+   * gateways matching the network are returned", selectNetworkGateways in
+   * pilot/pkg/model/network.go), and every primary discovers every cluster, so a primary's gateway also
+   * carries the traffic of the remotes on its network.
    */
   public get hasEastWestGateway(): boolean {
     const declared = this.eastWestGatewayOptions.enabled;
     if (declared !== undefined) return declared;
     switch (this.controlPlane.model) {
       case ControlPlaneModel.PRIMARY: return this.mesh.isMultiNetwork || this.servedClusters.length > 0;
-      case ControlPlaneModel.REMOTE: return this.mesh.isMultiNetwork;
+      case ControlPlaneModel.REMOTE: return this.mesh.isMultiNetwork
+        && !this.mesh.clustersOn(this.network).some((c) => c.controlPlane.model === ControlPlaneModel.PRIMARY && c.hasEastWestGateway);
       default: return false;
     }
   }

@@ -359,14 +359,9 @@ export class Mesh extends Construct {
             fix: 'drop the config-cluster flag',
           });
         }
-        // A remote on another network than its primary reaches it through east-west gateways on both sides.
-        if (servedBy.controlPlane.model === ControlPlaneModel.PRIMARY && servedBy.network !== c.network && !c.hasEastWestGateway) {
-          problems.push({
-            cluster: c.name, field: 'eastWestGateway.enabled', value: false,
-            message: `is off, but this remote is on network "${c.network.name}" and its primary "${servedBy.name}" on "${servedBy.network.name}": traffic between them needs east-west gateways on both sides`,
-            fix: 'enable the east-west gateway of this cluster, or put it on its primary\'s network',
-          });
-        }
+        // A remote on another network than its primary needs no gateway of its own: it reaches istiod
+        // through the primary's gateway (checked below), and traffic into its network may use any
+        // gateway of that network (selectNetworkGateways); networkProblems checks there is one.
       }
       const served = c.servedClusters;
       if (cp.model === ControlPlaneModel.PRIMARY && served.length > 0) {

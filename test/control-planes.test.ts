@@ -279,9 +279,9 @@ describe('control-plane validation', () => {
     expect(p[0].allowed).toMatch(/DNS name .* ExternalName/);
   });
 
-  test('a remote on another network without an east-west gateway cannot reach its primary', () => {
+  test('a remote alone on its network without an east-west gateway leaves the network unreachable', () => {
     expectProblem(mesh(c('p', 'n1', { eastWestGateway: { address: '192.0.2.1' } }), c('r', 'n2', { primaryClusterName: 'p', eastWestGateway: { enabled: false } })),
-      'eastWestGateway.enabled', 'r', /needs east-west gateways on both sides/);
+      'eastWestGateway.enabled', 'r', /network "n2" has no east-west gateway/);
   });
 
   test('a primary serving remotes without an east-west gateway', () => {
