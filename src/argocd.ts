@@ -175,7 +175,7 @@ const CHART_CLUSTER_KINDS: readonly { group: string; kind: string }[] = [
 
 /** The prerequisite operators a cluster's objects need (by API group), in PREREQUISITE_CHARTS order. */
 export function prerequisitesOf(cluster: Cluster): PrerequisiteChart[] {
-  const groups = new Set(apiObjectsOf(cluster).map((o) => o.apiGroup));
+  const groups = new Set(apiObjectsOf(cluster).map((o) => o.apiVersion.split('/')[0]));
   return PREREQUISITE_CHARTS.filter((c) => groups.has(c.group));
 }
 
@@ -278,7 +278,8 @@ export class ArgoCdApplications extends Chart {
         const ns = o.metadata.namespace;
         if (ns) namespaces.add(ns);
         else {
-          kinds.set(`${o.apiGroup}/${o.kind}`, { group: o.apiGroup, kind: o.kind });
+          const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''; // Argo CD spells the core group ""
+          kinds.set(`${group}/${o.kind}`, { group, kind: o.kind });
           if (o.kind === 'Namespace' && o.metadata.name) namespaces.add(o.metadata.name);
         }
       }
