@@ -104,7 +104,7 @@ describe('Applications', () => {
     expect(argoCdApplicationName('mesh1', 'cluster1')).toBe('mesh1-cluster1');
     const long = argoCdApplicationName('a-very-long-mesh-identifier-for-production', 'a-cluster-name-that-is-long-too-external-secrets');
     expect(long.length).toBeLessThanOrEqual(63);
-    expect(long).toMatch(/^a-very-long-mesh-identifier-for-production-a-cluster-na[a-z-]*-[0-9a-f]{8}$/);
+    expect(long).toMatch(/^a-very-long-mesh-identifier-for-production-a-cluster-n-[0-9a-f]{8}$/);
     expect(argoCdApplicationName('a-very-long-mesh-identifier-for-production', 'a-cluster-name-that-is-long-too-external-secrets')).toBe(long);
     expect(argoCdApplicationName('a-very-long-mesh-identifier-for-production', 'a-cluster-name-that-is-long-too-cert-manager')).not.toBe(long);
     const t = { ...DEFAULT_TOPOLOGY, meshID: 'production-mesh-with-a-long-name', clusters: DEFAULT_TOPOLOGY.clusters.map((c) => ({ ...c, clusterName: `${c.clusterName}-in-region-europe-west` })) };
