@@ -54,6 +54,8 @@ export interface PrerequisiteChart {
   /** The chart version; the CRDs in crds/ are this release's. */
   readonly version: string;
   readonly namespace: string;
+  /** Further namespaces the chart writes to (an AppProject must allow them). */
+  readonly otherNamespaces: readonly string[];
   /** Values: the chart installs its CRDs (the mesh's objects need them). */
   readonly values: Record<string, unknown>;
 }
@@ -70,6 +72,7 @@ export const EXTERNAL_SECRETS_CHART: PrerequisiteChart = {
   chart: 'external-secrets',
   version: '2.9.0',
   namespace: 'external-secrets',
+  otherNamespaces: [],
   values: { installCRDs: true },
 };
 
@@ -85,6 +88,8 @@ export const CERT_MANAGER_CHART: PrerequisiteChart = {
   chart: 'cert-manager',
   version: 'v1.21.1',
   namespace: 'cert-manager',
+  // Its leader-election Roles live in kube-system (values global.leaderElection.namespace).
+  otherNamespaces: ['kube-system'],
   values: { crds: { enabled: true } },
 };
 

@@ -272,7 +272,7 @@ export class ArgoCdApplications extends Chart {
       const namespaces = new Set<string>([cluster.controlPlaneNamespace]);
       for (const r of cluster.installInputs.releases) namespaces.add(r.namespace);
       for (const chart of prerequisitesOf(cluster)) {
-        if (s.prerequisites[chart.key].install === PrerequisiteInstall.ARGOCD) namespaces.add(chart.namespace);
+        if (s.prerequisites[chart.key].install === PrerequisiteInstall.ARGOCD) [chart.namespace, ...chart.otherNamespaces].forEach((ns) => namespaces.add(ns));
       }
       for (const o of apiObjectsOf(cluster)) {
         const ns = o.metadata.namespace;

@@ -144,6 +144,13 @@ describe('AppProject (project other than default)', () => {
     }
   });
 
+  test('the operators\' namespaces are destinations too (cert-manager also writes its leader-election Roles to kube-system)', () => {
+    const t = readTopologyFile(path.join(PROJECT_ROOT, 'examples', 'multi-primary-cert-manager.yaml')) as any;
+    const project = docs(meshOf({ ...t, argoCd: { repoURL: 'https://git.example.com/m.git', project: 'mesh-prod' } })).find((o) => o.kind === 'AppProject');
+    for (const ns of ['external-secrets', 'cert-manager', 'kube-system']) expect(project.spec.destinations).toContainEqual({ name: 'us-east', namespace: ns });
+    expect(project.spec.sourceRepos).toEqual(expect.arrayContaining([EXTERNAL_SECRETS_CHART.repoURL, CERT_MANAGER_CHART.repoURL]));
+  });
+
   test('none for the default project', () => {
     expect(docs(meshOf(DEFAULT_TOPOLOGY)).filter((o) => o.kind === 'AppProject')).toEqual([]);
   });
@@ -177,6 +184,8 @@ describe('prerequisite operators', () => {
     expectRejected(topologyYaml(t({ install: 'appOfApps' })), { field: 'argoCd.prerequisites.externalSecrets.syncWave', contains: ['appOfApps', 'preinstalled'] });
     expectRejected(topologyYaml(t({ install: 'appOfApps', syncWave: 0 })), { field: 'argoCd.prerequisites.externalSecrets.syncWave', contains: ['below 0'] });
     expectRejected(topologyYaml(t({ install: 'argocd', syncWave: -1 })), { field: 'argoCd.prerequisites.externalSecrets.syncWave', contains: ['only used with install "appOfApps"'] });
+    expectRejected(topologyYaml(t({ install: 'helm' })), { field: 'argoCd.prerequisites.externalSecrets.install', contains: ['"helm"', 'argocd, preinstalled, appOfApps'] });
+    expectRejected(topologyYaml(t({ install: 'appOfApps', syncWave: -1.5 })), { field: 'argoCd.prerequisites.externalSecrets.syncWave' });
   });
 });
 
