@@ -55,6 +55,19 @@ describe('first sync: ordering as Argo CD applies the output', () => {
     }
   });
 
+  test('the gateway waits for the control plane in both install methods (the model is not vacuous)', () => {
+    for (const install of ['helm', 'sailOperator']) {
+      const { model } = run(meshOf({ ...DEFAULT_TOPOLOGY, argoCd: { ...DEFAULT_TOPOLOGY.argoCd!, istioInstall: install } }));
+      const gw = model.objects.find((o) => o.id === 'cluster1:Deployment/istio-system/istio-eastwestgateway')!;
+      expect(gw.applyAfter).toEqual(['cluster1:webhook:istio-system']);
+      expect(gw.healthAfter).toEqual(['cluster1:istiod:istio-system']);
+      const istiod = model.objects.filter((o) => o.id === 'cluster1:istiod:istio-system');
+      expect(istiod.map((o) => o.wave)).toEqual([0]);
+      expect(gw.wave).toBeGreaterThan(0);
+      expect(istiod[0].healthAfter).toEqual(expect.arrayContaining(['cluster1:ExternalSecret/istio-system/cacerts']));
+    }
+  });
+
   test('Argo CD Applications only through the app of apps: prerequisites first, serving clusters before their remotes', () => {
     const { model, result } = run(loadTopologyFile(new App(), 'mesh', exampleFiles().find((f) => f.endsWith('primary-remote.yaml'))!));
     const index = (name: string) => result.appOrder.indexOf(name);
