@@ -190,14 +190,20 @@ export class Cluster extends Chart {
   /**
    * Whether this cluster gets an east-west gateway: as declared, else every primary of a multi-network
    * mesh (its services must be reachable from the other networks) or serving remotes (they reach istiod
-   * through it, also on one network, as the docs do), and every remote of a multi-network mesh.
+   * through it, also on one network, as the docs do), and, on a multi-network mesh, a remote whose
+   * network has no primary with a gateway. Gateways are per network: Istio sends cross-network traffic
+   * to any gateway of the destination network ("If there is no match for the network+cluster, then all
+   * gateways matching the network are returned", selectNetworkGateways in
+   * pilot/pkg/model/network.go), and every primary discovers every cluster, so a primary's gateway also
+   * carries the traffic of the remotes on its network.
    */
   public get hasEastWestGateway(): boolean {
     const declared = this.eastWestGatewayOptions.enabled;
     if (declared !== undefined) return declared;
     switch (this.controlPlane.model) {
       case ControlPlaneModel.PRIMARY: return this.mesh.isMultiNetwork || this.servedClusters.length > 0;
-      case ControlPlaneModel.REMOTE: return this.mesh.isMultiNetwork;
+      case ControlPlaneModel.REMOTE: return this.mesh.isMultiNetwork
+        && !this.mesh.clustersOn(this.network).some((c) => c.controlPlane.model === ControlPlaneModel.PRIMARY && c.hasEastWestGateway);
       default: return false;
     }
   }
@@ -250,6 +256,9 @@ export class Cluster extends Chart {
     const namespace = this.controlPlaneNamespace;
     const { asConsumer, asSource } = this.mesh.endpointDiscoveryOf(this);
     const readerIdentityInOutput = asSource.some((e) => e.kind === 'remote');
+    // In a multi-cluster mesh a cluster no control plane reads (a primary that only serves remotes, an
+    // external control plane's config cluster) needs no reader identity at all (issue 10).
+    const readerIdentityUnused = !readerIdentityInOutput && this.mesh.clusters.length > 1;
     const directory = this.mesh.remoteSecretDelivery === RemoteSecretDelivery.KUBECONFIG_DIRECTORY
       && asConsumer.some((e) => e.kind === 'remote')
       ? { secretName: REMOTE_KUBECONFIGS_SECRET, path: REMOTE_KUBECONFIGS_PATH } : undefined;
@@ -275,6 +284,7 @@ export class Cluster extends Chart {
         network: this.network.name,
         namespace,
         readerIdentityInOutput,
+        readerIdentityUnused,
         discovery: { address: servedBy.discoveryAddress!, useUrls: external && isExternalTlsAtGateway(servedBy.controlPlane) },
         // The primary-remote docs' Helm tab sets configCluster on the remote; the external config cluster needs it.
         configCluster: !external || cp.configCluster,
@@ -289,6 +299,7 @@ export class Cluster extends Chart {
       namespace,
       externalIstiod: cp.externalIstiod ?? this.servedClusters.length > 0,
       readerIdentityInOutput,
+      readerIdentityUnused,
       kubeconfigDirectory: directory,
     });
   }

@@ -1,4 +1,6 @@
 export * from './argocd';
+export * from './argocd-health';
+export * from './argocd-prerequisites';
 export * from './cluster';
 export * from './control-plane';
 export * from './cross-network-gateway';

@@ -51,6 +51,12 @@ interface CommonFacts {
    * (Istio ≥ 1.30; the ServiceAccount is in base, the ClusterRole/Binding in istiod).
    */
   readonly readerIdentityInOutput: boolean;
+  /**
+   * No other control plane reads this cluster (e.g. a primary that only serves remotes), so the reader
+   * identity the charts render by default would be an unused credential with cluster-wide read access:
+   * `global.enableReaderRBAC: false` too. @default false
+   */
+  readonly readerIdentityUnused?: boolean;
 }
 
 /** What a primary cluster's install needs to know. */
@@ -133,12 +139,13 @@ function kubeconfigDirectoryValues(dir: PrimaryInstallFacts['kubeconfigDirectory
 
 /**
  * The globals the base and istiod charts must agree on: the control-plane namespace when it is not
- * Istio's default, and `enableReaderRBAC: false` when the reader identity is part of the output.
+ * Istio's default, and `enableReaderRBAC: false` when the reader identity is part of the output or
+ * nobody reads the cluster.
  */
 function sharedGlobals(f: CommonFacts): Record<string, unknown> {
   return withoutEmpty({
     istioNamespace: f.namespace !== ISTIO_SYSTEM_NAMESPACE ? f.namespace : undefined,
-    enableReaderRBAC: f.readerIdentityInOutput ? false : undefined,
+    enableReaderRBAC: f.readerIdentityInOutput || f.readerIdentityUnused ? false : undefined,
   });
 }
 
@@ -222,7 +229,8 @@ export function remoteInstallInputs(f: RemoteInstallFacts): InstallInputs {
  * install it: Istio in `istio-system` (base and a helper istiod that only injects the ingress gateway
  * exposing the external istiod), and the external istiod in its own namespace, configured with the
  * docs' env (EXTERNAL_ISTIOD, LOCAL_CLUSTER_SECRET_WATCHER, CLUSTER_ID = the config cluster,
- * SHARED_MESH_CONFIG) and volumes. The docs install it with istioctl only; the Helm values are the
+ * SHARED_MESH_CONFIG) and volumes; the Helm values leave CLUSTER_ID to the chart (see below). The docs
+ * install it with istioctl only; the Helm values are the
  * equivalent chart values of that IstioOperator.
  */
 export function externalInstallInputs(f: ExternalInstallFacts): InstallInputs {
@@ -234,7 +242,6 @@ export function externalInstallInputs(f: ExternalInstallFacts): InstallInputs {
     VALIDATION_WEBHOOK_CONFIG_NAME: f.tlsAtGateway ? '' : `istio-validator-${f.namespace}`,
     EXTERNAL_ISTIOD: 'true',
     LOCAL_CLUSTER_SECRET_WATCHER: 'true',
-    CLUSTER_ID: f.configClusterName,
     SHARED_MESH_CONFIG: 'istio',
   };
   const dir = kubeconfigDirectoryValues(f.kubeconfigDirectory);
@@ -269,6 +276,12 @@ export function externalInstallInputs(f: ExternalInstallFacts): InstallInputs {
     }),
   });
   const allEnv = { ...env, ...(dir.env ?? {}) };
+  // The chart always renders CLUSTER_ID from global.multiCluster.clusterName (the config cluster here) and
+  // guards only EXTERNAL_ISTIOD against a duplicate (istio-discovery/templates/deployment.yaml): CLUSTER_ID
+  // in the chart's env would give the Deployment two entries, which server-side apply rejects. The
+  // IstioOperator keeps the docs' CLUSTER_ID: istioctl merges k8s.env by name.
+  const { SHARED_MESH_CONFIG, ...docsHead } = env;
+  const iopEnv = { ...docsHead, CLUSTER_ID: f.configClusterName, SHARED_MESH_CONFIG, ...(dir.env ?? {}) };
   return {
     istioVersion: ISTIO_VERSION,
     releases: [
@@ -297,7 +310,7 @@ export function externalInstallInputs(f: ExternalInstallFacts): InstallInputs {
                   ...volumeMounts.map((m) => ({ path: 'spec.template.spec.containers[0].volumeMounts[100]', value: m })),
                 ],
               }],
-              env: Object.entries(allEnv).map(([name, value]) => ({ name, value })),
+              env: Object.entries(iopEnv).map(([name, value]) => ({ name, value })),
             },
           },
         },

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { cidrsOverlap, parseCidrList } from './cidr';
-import { ArgoCdApplications, ArgoCdProps, ArgoCdSettings } from './argocd';
+import { argoCdApplicationName, ArgoCdApplications, ArgoCdProps, ArgoCdSettings } from './argocd';
+import { PrerequisiteInstall } from './argocd-prerequisites';
 import { Cluster, ClusterProps } from './cluster';
 import { ControlPlaneModel } from './control-plane';
 import { EndpointDiscovery, endpointDiscoveryGraph } from './endpoint-discovery';
@@ -334,12 +335,40 @@ export class Mesh extends Construct {
       if (!isDnsSubdomain(value)) problems.push({ field, value, message: 'is not a valid Kubernetes name', allowed: 'a DNS-1123 subdomain', fix: 'use the name as it exists in Argo CD' });
     }
     for (const c of this.clusters) {
-      const name = `${this.meshId}-${c.name}`.toLowerCase();
+      const name = argoCdApplicationName(this.meshId, c.name);
       // An invalid cluster name or meshID has its own problem; only a valid meshID that still spoils valid
       // names (uppercase folds, "_" does not) is reported here.
       if (isDnsLabel(c.name) && isLabelValue(this.meshId) && !isDnsSubdomain(name)) {
         problems.push({ field: 'meshID', value: this.meshId, message: `cannot name Argo CD Applications ("${name}" is not a DNS-1123 subdomain)`, fix: 'use a meshID of lowercase letters, digits, "-" and "."' });
         break;
+      }
+    }
+    // Every operator the output needs is installed by us, or ordered before the mesh some other way.
+    const needed = new Set(this.clusters.flatMap((c) => [
+      ...((this.trust.needsSecretStore && c.controlPlane.runsIstiod) || this.endpointDiscoveryOf(c).asSource.length > 0
+        || this.endpointDiscoveryOf(c).asConsumer.length > 0 ? ['externalSecrets'] : []),
+      ...(this.trust.certManagerOptions && c.controlPlane.runsIstiod ? ['certManager'] : []),
+    ]));
+    for (const key of ['externalSecrets', 'certManager'] as const) {
+      const p = a.prerequisites[key];
+      const field = `argoCd.prerequisites.${key}`;
+      if (p.install === PrerequisiteInstall.APP_OF_APPS && p.syncWave === undefined && needed.has(key)) {
+        problems.push({
+          field: `${field}.syncWave`,
+          message: `is missing: install "appOfApps" says your own Application installs ${key === 'externalSecrets' ? 'the External Secrets Operator' : 'cert-manager'}, but without its sync wave nothing orders the mesh after it, and the mesh's objects fail until it runs`,
+          allowed: 'the sync wave (an integer below 0) of that Application in the app of apps that syncs dist/_argocd',
+          fix: `set ${field}.syncWave, or install: argocd (an Application from us) or install: preinstalled (it runs before the cluster is registered in Argo CD)`,
+        });
+      }
+      if (p.syncWave !== undefined && (!Number.isInteger(p.syncWave) || p.syncWave >= 0)) {
+        problems.push({
+          field: `${field}.syncWave`, value: p.syncWave,
+          message: 'must be an integer below 0: the mesh\'s Applications start at wave 0 and must come after the operator',
+          fix: 'give your operator Application a negative sync wave and set it here',
+        });
+      }
+      if (p.syncWave !== undefined && p.install !== PrerequisiteInstall.APP_OF_APPS) {
+        problems.push({ field: `${field}.syncWave`, value: p.syncWave, message: `is only used with install "appOfApps" (install is "${p.install}")`, fix: 'remove syncWave, or set install: appOfApps' });
       }
     }
     return problems;
@@ -380,14 +409,9 @@ export class Mesh extends Construct {
             fix: 'drop the config-cluster flag',
           });
         }
-        // A remote on another network than its primary reaches it through east-west gateways on both sides.
-        if (servedBy.controlPlane.model === ControlPlaneModel.PRIMARY && servedBy.network !== c.network && !c.hasEastWestGateway) {
-          problems.push({
-            cluster: c.name, field: 'eastWestGateway.enabled', value: false,
-            message: `is off, but this remote is on network "${c.network.name}" and its primary "${servedBy.name}" on "${servedBy.network.name}": traffic between them needs east-west gateways on both sides`,
-            fix: 'enable the east-west gateway of this cluster, or put it on its primary\'s network',
-          });
-        }
+        // A remote on another network than its primary needs no gateway of its own: it reaches istiod
+        // through the primary's gateway (checked below), and traffic into its network may use any
+        // gateway of that network (selectNetworkGateways); networkProblems checks there is one.
       }
       const served = c.servedClusters;
       if (cp.model === ControlPlaneModel.PRIMARY && served.length > 0) {

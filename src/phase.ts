@@ -24,14 +24,22 @@ export class Phase {
   public static readonly CONTROL_PLANE = new Phase('30-control-plane', 1);
   /** Gateways (their pods are injected by istiod, so istiod must run first). */
   public static readonly GATEWAYS = new Phase('40-gateways', 2);
-  /** Istio resources (validated by istiod's webhook) and remote secrets. */
+  /** Istio resources (validated by istiod's webhook). */
   public static readonly MESH_CONFIG = new Phase('50-mesh-config', 3);
   /** Application workloads (sidecar injection needs istiod and mesh config). */
   public static readonly WORKLOADS = new Phase('60-workloads', 4);
+  /**
+   * The links to other clusters (remote secrets, the remote-kubeconfig directory), last: each becomes
+   * ready only once the other cluster has pushed its reader token, so nothing of this cluster may wait
+   * for them. istiod watches them and picks each up when it arrives; adding or removing a cluster thus
+   * never holds the other clusters' own objects (issue 10).
+   */
+  public static readonly REMOTE_SECRETS = new Phase('70-remote-secrets', 5);
 
   /** All phases in apply order. */
   public static readonly ALL: readonly Phase[] = [
     Phase.NAMESPACES, Phase.TRUST, Phase.ISTIO, Phase.CONTROL_PLANE, Phase.GATEWAYS, Phase.MESH_CONFIG, Phase.WORKLOADS,
+    Phase.REMOTE_SECRETS,
   ];
 
   /** The phases applied before Istio is installed with Helm or istioctl. */

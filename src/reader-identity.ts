@@ -1,7 +1,7 @@
 import { k8s } from './k8s';
 import { Construct } from 'constructs';
 import {
-  PushSecret, PushSecretSpecDeletionPolicy, PushSecretSpecSecretStoreRefsKind, PushSecretSpecUpdatePolicy,
+  PushSecret, PushSecretSpecDataConversionStrategy, PushSecretSpecDeletionPolicy, PushSecretSpecSecretStoreRefsKind, PushSecretSpecUpdatePolicy,
 } from '../imports/external-secrets-pushsecret-external-secrets.io';
 import { Phase } from './phase';
 import { SecretStore, SecretStoreKind } from './secret-store';
@@ -135,7 +135,8 @@ export class PushedServiceAccountToken extends Construct {
         selector: { secret: { name } },
         updatePolicy: PushSecretSpecUpdatePolicy.REPLACE,
         deletionPolicy: PushSecretSpecDeletionPolicy.DELETE,
-        data: ['token', 'ca.crt'].map((k) => ({ match: { secretKey: k, remoteRef: { remoteKey, property: k } } })),
+        // conversionStrategy None is the CRD's default, written out so that diffs settle (issue 10).
+        data: ['token', 'ca.crt'].map((k) => ({ match: { secretKey: k, remoteRef: { remoteKey, property: k } }, conversionStrategy: PushSecretSpecDataConversionStrategy.NONE })),
       },
     });
   }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import {
-  ExternalSecret, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetTemplateEngineVersion, toJson_ExternalSecretSpec,
+  ExternalSecret, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy,
+  ExternalSecretSpecTargetTemplateEngineVersion, ExternalSecretSpecTargetTemplateMergePolicy, toJson_ExternalSecretSpec,
 } from '../imports/external-secrets-externalsecret-external-secrets.io';
 import { toYaml } from './output/yaml';
 import { Phase } from './phase';
@@ -11,6 +12,13 @@ import type { SecretStore } from './secret-store';
 export const MULTICLUSTER_SECRET_LABEL = 'istio/multiCluster';
 /** Annotation istioctl puts on remote secrets (`clusterNameAnnotationKey`). */
 export const CLUSTER_NAME_ANNOTATION = 'networking.istio.io/cluster';
+
+/**
+ * Annotation on the ExternalSecrets whose readiness depends on other clusters (their PushSecrets): the
+ * names of those clusters, comma-separated. The Argo CD health check we emit (argocd.ts) reports such
+ * an ExternalSecret Healthy while it waits, so that a peer that does not exist yet never holds a sync.
+ */
+export const PEER_CLUSTERS_ANNOTATION = 'istio-multicluster.cdk8s.io/peer-clusters';
 
 /** `istio-remote-secret-<cluster>`, the name `istioctl create-remote-secret --name <cluster>` gives. */
 export function remoteSecretName(sourceCluster: string): string {
@@ -145,12 +153,14 @@ export class RemoteSecret extends Construct {
     // is converted once and shared (see PlainApiObject).
     new PlainApiObject(this, 'Resource', {
       gvk: ExternalSecret.GVK,
-      metadata: { name, namespace: props.namespace },
+      // The config kubeconfig gates the external istiod on purpose (it cannot run without it); remote
+      // secrets are links that must not gate anything.
+      metadata: { name, namespace: props.namespace, ...(props.config ? {} : { annotations: { [PEER_CLUSTERS_ANNOTATION]: props.source.cluster } }) },
       body: remoteSecretBody(props.source, props.store, name, dataKey),
     });
     // The external istiod mounts istio-kubeconfig, so it must exist before istiod starts; remote secrets
-    // are watched and can follow the control plane.
-    Phase.assign(this, props.config ? Phase.TRUST : Phase.MESH_CONFIG);
+    // are watched and follow everything else (Phase.REMOTE_SECRETS).
+    Phase.assign(this, props.config ? Phase.TRUST : Phase.REMOTE_SECRETS);
   }
 }
 
@@ -171,8 +181,12 @@ function remoteSecretBody(source: RemoteClusterAccess, store: SecretStore, name:
         target: {
           name,
           creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+          // The CRD's defaults, written out: the API server adds them, and a diff against an object
+          // without them never settles (issue 10).
+          deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
           template: {
             engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+            mergePolicy: ExternalSecretSpecTargetTemplateMergePolicy.REPLACE,
             metadata: {
               labels: { [MULTICLUSTER_SECRET_LABEL]: 'true' },
               annotations: { [CLUSTER_NAME_ANNOTATION]: source.cluster },
@@ -205,15 +219,17 @@ export class RemoteKubeconfigDirectory extends Construct {
     super(scope, id);
     const sources = [...props.sources].sort((a, b) => (a.cluster < b.cluster ? -1 : 1));
     new ExternalSecret(this, 'Resource', {
-      metadata: { name: REMOTE_KUBECONFIGS_SECRET, namespace: props.namespace },
+      metadata: { name: REMOTE_KUBECONFIGS_SECRET, namespace: props.namespace, annotations: { [PEER_CLUSTERS_ANNOTATION]: sources.map((s) => s.cluster).join(',') } },
       spec: {
         refreshInterval: '1h',
         secretStoreRef: props.store.ref,
         target: {
           name: REMOTE_KUBECONFIGS_SECRET,
           creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+          deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN, // the CRD's defaults, written out
           template: {
             engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+            mergePolicy: ExternalSecretSpecTargetTemplateMergePolicy.REPLACE,
             data: Object.fromEntries(sources.map((s) => [`${s.cluster}.yaml`, kubeconfigTemplate(s, `${s.cluster}-token`, `${s.cluster}-ca.crt`)])),
           },
         },
@@ -223,6 +239,7 @@ export class RemoteKubeconfigDirectory extends Construct {
         }))),
       },
     });
-    Phase.assign(this, Phase.TRUST);
+    // istiod mounts the Secret as an optional volume and watches the directory, so it may arrive later.
+    Phase.assign(this, Phase.REMOTE_SECRETS);
   }
 }

@@ -50,13 +50,15 @@ export class SailIstio extends Construct {
       // the values through its camelCase types (`meshID` -> `meshId`) and drops what it cannot map,
       // even from JSON patches. Helm values must reach Sail verbatim.
       // The Sail import (~1 MB) is loaded only by meshes that use the Sail Operator.
-      const { Istio, IstioSpecVersion }: typeof import('../imports/sail-istio-sailoperator.io') = require('../imports/sail-istio-sailoperator.io');
+      const { Istio, IstioSpecUpdateStrategyType, IstioSpecVersion }: typeof import('../imports/sail-istio-sailoperator.io') = require('../imports/sail-istio-sailoperator.io');
       new ApiObject(this, namespace, {
         ...Istio.GVK,
         metadata: { name: namespace === ISTIO_SYSTEM_NAMESPACE ? 'default' : namespace },
         spec: {
           version: IstioSpecVersion.V1_30_3,
           namespace,
+          // The CRD's default, written out: the API server adds it, and a diff without it never settles.
+          updateStrategy: { type: IstioSpecUpdateStrategyType.IN_PLACE },
           ...(profile ? { profile: profile as IstioSpecProfile } : {}),
           ...(Object.keys(values).length > 0 ? { values } : {}),
         },

@@ -25,8 +25,9 @@ describe('primary-remote, one network (ISTIO-MULTICLUSTER-FACTS §4.3)', () => {
   test('primary install: global.externalIstiod plus meshID, clusterName, network (docs Helm tab)', () => {
     expect(helmValues(mesh.cluster('cluster1')!).global).toEqual({
       meshID: 'mesh1', multiCluster: { clusterName: 'cluster1' }, network: 'network1', externalIstiod: true,
+      // cluster1 is discovered by no other istiod: no reader identity at all (issue 10, defect 8).
+      enableReaderRBAC: false,
     });
-    // cluster1 is discovered by no other istiod, so the charts keep rendering its reader RBAC.
   });
 
   test('remote install values, field by field against the docs\' Helm commands', () => {
@@ -187,7 +188,8 @@ describe('external control plane (ISTIO-MULTICLUSTER-FACTS §4.5, setup/install/
     // The Helm values are the same settings as chart values.
     const helm = helmValues(mesh.cluster('external')!, 'helm-values-istiod-external-istiod.yaml');
     expect(helm.global).toEqual(iop.spec.values.global);
-    expect(Object.entries(helm.env).map(([name, value]) => ({ name, value }))).toEqual(iop.spec.components.pilot.k8s.env);
+    // ... except CLUSTER_ID, which the chart renders from global.multiCluster.clusterName (issue 10, defect 1).
+    expect(Object.entries(helm.env).map(([name, value]) => ({ name, value }))).toEqual(iop.spec.components.pilot.k8s.env.filter((e: any) => e.name !== 'CLUSTER_ID'));
   });
 
   test('config cluster install equals the docs\' remote-config-cluster.yaml (plus clusterName and network)', () => {
@@ -197,7 +199,7 @@ describe('external control plane (ISTIO-MULTICLUSTER-FACTS §4.5, setup/install/
       profile: 'remote',
       values: {
         defaultRevision: 'default',
-        global: { istioNamespace: 'external-istiod', configCluster: true, multiCluster: { clusterName: 'cluster1' }, network: 'network1' },
+        global: { istioNamespace: 'external-istiod', enableReaderRBAC: false, configCluster: true, multiCluster: { clusterName: 'cluster1' }, network: 'network1' },
         pilot: { configMap: true },
         istiodRemote: { injectionURL: `https://${ADDR}:15017/inject/cluster/cluster1/net/network1` },
         base: { validationURL: `https://${ADDR}:15017/validate` },
@@ -205,7 +207,7 @@ describe('external control plane (ISTIO-MULTICLUSTER-FACTS §4.5, setup/install/
     });
     // Helm equivalent (fact sheet §4.5 step 5)
     expect(helmValues(mesh.cluster('cluster1')!, 'helm-values-base.yaml')).toEqual({
-      profile: 'remote', defaultRevision: 'default', global: { istioNamespace: 'external-istiod' }, base: { validationURL: `https://${ADDR}:15017/validate` },
+      profile: 'remote', defaultRevision: 'default', global: { istioNamespace: 'external-istiod', enableReaderRBAC: false }, base: { validationURL: `https://${ADDR}:15017/validate` },
     });
     expect(helmValues(mesh.cluster('cluster1')!)).toMatchObject({ profile: 'remote', configMap: true, global: { istioNamespace: 'external-istiod', configCluster: true } });
   });
@@ -277,9 +279,9 @@ describe('control-plane validation', () => {
     expect(p[0].allowed).toMatch(/DNS name .* ExternalName/);
   });
 
-  test('a remote on another network without an east-west gateway cannot reach its primary', () => {
+  test('a remote alone on its network without an east-west gateway leaves the network unreachable', () => {
     expectProblem(mesh(c('p', 'n1', { eastWestGateway: { address: '192.0.2.1' } }), c('r', 'n2', { primaryClusterName: 'p', eastWestGateway: { enabled: false } })),
-      'eastWestGateway.enabled', 'r', /needs east-west gateways on both sides/);
+      'eastWestGateway.enabled', 'r', /network "n2" has no east-west gateway/);
   });
 
   test('a primary serving remotes without an east-west gateway', () => {

@@ -1,4 +1,5 @@
 import { ARGOCD_DIR } from '../argocd';
+import { ARGOCD_HEALTH_CHECKS_FILE } from '../argocd-health';
 import type { Cluster } from '../cluster';
 import { ControlPlaneModel } from '../control-plane';
 import type { Mesh } from '../mesh';
@@ -93,6 +94,12 @@ export function meshReadme(mesh: Mesh, objectsByCluster: ReadonlyMap<Cluster, re
     '',
     `Apply \`dist/<cluster>\` with \`kubectl apply -k\` (phase by phase, Istio installed from \`_install-inputs/<cluster>\` after \`${Phase.BEFORE_ISTIO.map((p) => p.folder).join('` and `')}\`)`
       + (mesh.argoCd ? `, or let Argo CD sync the Applications in \`${ARGOCD_DIR}/\`.` : '.'),
+    ...(mesh.argoCd ? [
+      '',
+      `With Argo CD, merge \`${ARGOCD_DIR}/${ARGOCD_HEALTH_CHECKS_FILE}\` into \`argocd-cm\` first (the health checks the sync waves rely on), then sync \`${ARGOCD_DIR}/\``
+        + ' through an app of apps (a root Application pointing at it), which applies the Applications wave by wave. The links to other clusters'
+        + ` (\`${Phase.REMOTE_SECRETS.folder}\`, wave ${Phase.REMOTE_SECRETS.wave}) come last and never hold a sync: each becomes ready once the other cluster has pushed its reader token.`,
+    ] : []),
     '',
     ...mesh.clusters.flatMap((c) => clusterTable(c, objectsByCluster.get(c) ?? [])),
   ].join('\n');

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ARGOCD_DIR } from '../argocd';
+import { ARGOCD_HEALTH_CHECKS_FILE } from '../argocd-health';
 import type { Cluster } from '../cluster';
 import type { InstallInputs } from '../install-inputs';
 import type { Mesh } from '../mesh';
@@ -232,7 +233,7 @@ export function renderMeshTo(mesh: Mesh, emit: (file: OutputFile) => void): void
   const applications = mesh.argoCdApplications ? apiObjectsOf(mesh.argoCdApplications).map((o) => o.toJson()) : [];
   problems.push(...secretProblems(undefined, applications.map((a): [string, unknown] => [`Application/${a.metadata.name}`, a])));
   throwIfProblems(problems, 'the synthesized output');
-  if (applications.length > 0) argoCdFiles(applications).forEach(emit);
+  if (applications.length > 0) argoCdFiles(applications, mesh.argoCdApplications!.healthChecks).forEach(emit);
   emit({ path: 'README.md', content: meshReadme(mesh, summaries) });
 }
 
@@ -243,11 +244,24 @@ export function renderMesh(mesh: Mesh): OutputFile[] {
   return files;
 }
 
-/** The Argo CD folder: one file per Application and a kustomization to apply them all. */
-export function argoCdFiles(manifests: any[]): OutputFile[] {
+/**
+ * The Argo CD folder: one file per Application (and AppProject) with a kustomization to apply them all,
+ * and, outside the kustomization, the `argocd-cm` merge patch with the health checks the output relies on
+ * (argocd-cm belongs to the Argo CD install, so it is merged, never applied).
+ */
+export function argoCdFiles(manifests: any[], healthChecks?: Record<string, unknown>): OutputFile[] {
   const entries = manifests.map((m) => ({ file: fileName(m), m })).sort((a, b) => (a.file < b.file ? -1 : 1));
+  const ns = (healthChecks?.metadata as any)?.namespace;
   return [
     ...entries.map((e) => ({ path: `${ARGOCD_DIR}/${e.file}`, content: toYaml(e.m) })),
     { path: `${ARGOCD_DIR}/kustomization.yaml`, content: kustomization(entries.map((e) => e.file)) },
+    ...(healthChecks ? [{
+      path: `${ARGOCD_DIR}/${ARGOCD_HEALTH_CHECKS_FILE}`,
+      content: GENERATED_HEADER
+        + '# Argo CD health checks the mesh\'s sync waves rely on. Not part of the kustomization: merge it into argocd-cm,\n'
+        + `#   kubectl -n ${ns} patch configmap argocd-cm --type merge --patch-file dist/${ARGOCD_DIR}/${ARGOCD_HEALTH_CHECKS_FILE}\n`
+        + '# or put its data under configs.cm of the argo-cd Helm chart.\n'
+        + toYaml(healthChecks),
+    }] : []),
   ];
 }

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
 import { ArgoCdProps, IstioInstallMethod } from '../argocd';
+import { PrerequisiteInstall } from '../argocd-prerequisites';
 import type { Cluster } from '../cluster';
 import { ControlPlane, ControlPlaneModel } from '../control-plane';
 import { Mesh } from '../mesh';
@@ -38,6 +39,20 @@ export interface TopologyCluster {
   readonly meta?: Record<string, unknown>;
 }
 
+/** How a prerequisite operator is installed (topology form of PrerequisiteProps). */
+export interface TopologyPrerequisite {
+  readonly install?: 'argocd' | 'preinstalled' | 'appOfApps';
+  readonly syncWave?: number;
+}
+
+const PREREQUISITE_INSTALL: Record<NonNullable<TopologyPrerequisite['install']>, PrerequisiteInstall> = {
+  argocd: PrerequisiteInstall.ARGOCD, preinstalled: PrerequisiteInstall.PREINSTALLED, appOfApps: PrerequisiteInstall.APP_OF_APPS,
+};
+
+function prerequisite(p: TopologyPrerequisite | undefined) {
+  return p && { install: p.install && PREREQUISITE_INSTALL[p.install], syncWave: p.syncWave };
+}
+
 /** A topology file: a mesh, or (Istio's format) a bare array of clusters. */
 export interface TopologyDocument {
   readonly meshID: string;
@@ -50,7 +65,10 @@ export interface TopologyDocument {
   };
   readonly remoteSecrets?: { readonly delivery?: 'labelledSecrets' | 'kubeconfigDirectory' };
   readonly strictMtls?: boolean;
-  readonly argoCd?: Omit<ArgoCdProps, 'istioInstall'> & { readonly istioInstall?: 'helm' | 'sailOperator' };
+  readonly argoCd?: Omit<ArgoCdProps, 'istioInstall' | 'prerequisites'> & {
+    readonly istioInstall?: 'helm' | 'sailOperator';
+    readonly prerequisites?: { readonly [K in 'externalSecrets' | 'certManager']?: TopologyPrerequisite };
+  };
   readonly clusters: TopologyCluster[];
 }
 
@@ -221,6 +239,10 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
     argoCd: doc.argoCd && {
       ...doc.argoCd,
       istioInstall: doc.argoCd.istioInstall === 'sailOperator' ? IstioInstallMethod.SAIL_OPERATOR : IstioInstallMethod.HELM,
+      prerequisites: doc.argoCd.prerequisites && {
+        externalSecrets: prerequisite(doc.argoCd.prerequisites.externalSecrets),
+        certManager: prerequisite(doc.argoCd.prerequisites.certManager),
+      },
     },
   });
   // The constructs library keys a construct's children by id in a plain object, and names networks
