@@ -22,7 +22,7 @@ export function runSynthApp(options: SynthAppOptions): number {
   try {
     const outdir = options.env.CDK8S_OUTDIR || 'dist';
     const mesh = meshFromEnvironment(new App({ outdir }), options.env);
-    synthesizeMesh(mesh, { outdir });
+    synthesizeMesh(mesh, { outdir, outdirField: 'CDK8S_OUTDIR' });
     options.stderr(`synthesized ${mesh.clusters.length} cluster(s) of mesh "${mesh.meshId}" into ${outdir}/\n`);
     return 0;
   } catch (e) {

@@ -65,7 +65,7 @@ describe('the synth app', () => {
     const one = path.join(dir, 'one.yaml');
     fs.writeFileSync(one, 'meshID: mesh1\nsecretStore: { name: mesh-secrets }\nclusters:\n  - clusterName: cluster1\n    network: network1\n');
     expect(runApp(out, one).status).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual(['README.md', '_install-inputs', 'cluster1']);
+    expect(fs.readdirSync(out).sort()).toEqual(['.cdk8s-istio-multicluster', 'README.md', '_install-inputs', 'cluster1']);
   });
 
   test('kubectl kustomize renders every object of each cluster directory (offline)', () => {

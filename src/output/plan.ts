@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { MARKER_FILE } from './output-marker';
 import { INSTALL_INPUTS_DIR, OutputFile } from './render';
 import { parseYamlDocuments } from './yaml';
 
@@ -13,13 +14,14 @@ export interface PlannedChange {
 /** Changes grouped by top-level directory of the output (a cluster, `_argocd`, `_install-inputs`, ...). */
 export type Plan = Map<string, PlannedChange[]>;
 
-/** Every file below `dir`, as output files relative to it. Empty when `dir` does not exist. */
+/** Every file below `dir`, as output files relative to it (the writer's marker aside). Empty when `dir` does not exist. */
 export function readTree(dir: string): OutputFile[] {
   if (!fs.existsSync(dir)) return [];
   const out: OutputFile[] = [];
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = path.join(d, e.name);
+      if (d === dir && e.name === MARKER_FILE) continue; // the writer's, not the renderer's
       if (e.isDirectory()) walk(p);
       else out.push({ path: path.relative(dir, p).split(path.sep).join('/'), content: fs.readFileSync(p, 'utf8') });
     }
