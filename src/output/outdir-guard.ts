@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { MARKER_FILE, ownershipOf } from './output-marker';
+import { MARKER_FILE, ownershipOf, unexpectedEntries } from './output-marker';
 import { OutdirSource, outdirProblem, translatingFsErrors } from './output-problem';
 
 /** The directory a synth actually replaces. */
@@ -137,7 +137,9 @@ export function checkOutdirContent(source: OutdirSource, resolved: ResolvedOutdi
   }
   if (ownershipOf(target) !== 'foreign') return;
   const entries = fs.readdirSync(target).sort();
-  const listed = entries.slice(0, 5).join(', ') + (entries.length > 5 ? `, ... (${entries.length} entries)` : '');
+  const added = unexpectedEntries(target);
+  const notes = [...(entries.length > 5 ? [`${entries.length} entries`] : []), ...(added.length > 0 ? [`not from synth: ${added.slice(0, 5).join(', ')}`] : [])];
+  const listed = entries.slice(0, 5).join(', ') + (entries.length > 5 ? ', ...' : '') + (notes.length > 0 ? ` (${notes.join('; ')})` : '');
   throw outdirProblem(source,
     `${shown} is a non-empty directory that synth did not write (no ${MARKER_FILE} marker, and not the layout of an`
       + ` output of an earlier version); synth replaces its output directory as a whole and would delete ${listed}`,

@@ -58,14 +58,33 @@ function readSmallFile(file: string): string | undefined {
  * (no other file, no dotfile): a tree a user added to is not recognized and synth refuses it.
  */
 export function isLegacyOutput(dir: string, entries: fs.Dirent[]): boolean {
+  return isLegacyReadme(dir, entries) && entries.every((e) => isLegacyEntry(dir, e));
+}
+
+function isLegacyReadme(dir: string, entries: fs.Dirent[]): boolean {
   const readme = entries.find((e) => e.name === 'README.md');
-  if (!readme || !readme.isFile() || !readSmallFileHead(path.join(dir, 'README.md')).includes(LEGACY_README_LINE)) return false;
-  return entries.every((e) => {
-    if (e.name === 'README.md') return true;
-    if (!e.isDirectory()) return false;
-    if (LEGACY_SPECIAL_DIRS.has(e.name)) return true;
-    return readSmallFileHead(path.join(dir, e.name, 'kustomization.yaml')).startsWith(LEGACY_HEADER);
-  });
+  return !!readme && readme.isFile() && readSmallFileHead(path.join(dir, 'README.md')).includes(LEGACY_README_LINE);
+}
+
+function isLegacyEntry(dir: string, e: fs.Dirent): boolean {
+  if (e.name === 'README.md') return true;
+  if (!e.isDirectory()) return false;
+  if (LEGACY_SPECIAL_DIRS.has(e.name)) return true;
+  return readSmallFileHead(path.join(dir, e.name, 'kustomization.yaml')).startsWith(LEGACY_HEADER);
+}
+
+/**
+ * For a directory that looks like an earlier output apart from some entries (its README.md is ours),
+ * those entries (what a user added); otherwise empty. Only for messages.
+ */
+export function unexpectedEntries(dir: string): string[] {
+  try {
+    const entries = fs.readdirSync(dir, { withFileTypes: true });
+    if (!isLegacyReadme(dir, entries)) return [];
+    return entries.filter((e) => !isLegacyEntry(dir, e)).map((e) => e.name).sort();
+  } catch {
+    return [];
+  }
 }
 
 function readSmallFileHead(file: string): string {
