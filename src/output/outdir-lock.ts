@@ -76,7 +76,8 @@ export class OutdirLock {
         }
         OutdirLock.takeOver(file, holder.pid);
       }
-      throw outdirProblem(source, `the lock ${file} keeps changing hands`, `stop the other synths writing ${target} and run synth again`);
+      throw outdirProblem(source, `the lock ${file} is being taken by another synth that has not written its pid yet`,
+        `wait for the other synth to finish and run synth again; if no synth is running, delete ${file}`);
     });
   }
 
