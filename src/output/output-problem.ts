@@ -42,19 +42,24 @@ const EXPLAINED: Record<string, { what: string; fix: (dir: string) => string }> 
   EEXIST: { what: 'something already exists where synth must create a file or directory', fix: () => 'another program may be writing beside the output directory: stop it and run synth again; report a bug if the path is inside the staging tree' },
 };
 
-/** Whether `e` is a Node.js system error (from fs). */
+/**
+ * Whether `e` is a Node.js system error (from fs). By shape, not `instanceof Error`: errors made by Node's
+ * core come from another realm than the caller's when it runs in a VM context (as under jest).
+ */
 export function isSystemError(e: unknown): e is NodeJS.ErrnoException {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((e as NodeJS.ErrnoException).code!);
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return typeof e === 'object' && e !== null && typeof code === 'string' && /^E[A-Z]+$/.test(code) && typeof (e as Error).message === 'string';
 }
 
 /**
  * Turns a file-system error met while `doing` something with the output directory `dir` into a readable
  * problem: the path, what happened in words, and the fix (the errno code stays, in parentheses, for search).
  */
-export function fileSystemProblem(e: NodeJS.ErrnoException, source: OutdirSource, doing: string, dir: string): OutputDirectoryError {
+export function fileSystemProblem(e: NodeJS.ErrnoException, source: OutdirSource, doing: string, dir: string, file?: string): OutputDirectoryError {
   const code = e.code ?? 'UNKNOWN';
   const explained = EXPLAINED[code];
-  const where = e.path ?? dir;
+  // A failed write(2) (ENOSPC, EIO...) carries no path: the file being written, when known.
+  const where = e.path ?? file ?? dir;
   const dest = (e as { dest?: string }).dest;
   const what = explained?.what ?? (e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*$/, '') || 'an unexpected error');
   return outdirProblem(source,
@@ -62,12 +67,12 @@ export function fileSystemProblem(e: NodeJS.ErrnoException, source: OutdirSource
     explained ? explained.fix(dir) : `fix the cause at ${where}, or choose another output directory, and run synth again`);
 }
 
-/** Runs `fn`; a file-system error becomes a fileSystemProblem (other errors pass through). */
-export function translatingFsErrors<T>(source: OutdirSource, doing: string, dir: string, fn: () => T): T {
+/** Runs `fn` (which works on `file`, if given); a file-system error becomes a fileSystemProblem (other errors pass through). */
+export function translatingFsErrors<T>(source: OutdirSource, doing: string, dir: string, fn: () => T, file?: string): T {
   try {
     return fn();
   } catch (e) {
-    if (isSystemError(e)) throw fileSystemProblem(e, source, doing, dir);
+    if (isSystemError(e)) throw fileSystemProblem(e, source, doing, dir, file);
     throw e;
   }
 }

@@ -47,7 +47,13 @@ parentPort!.on('message', (packed: string | null) => {
         fs.mkdirSync(dir, { recursive: true });
         dirs.add(dir);
       }
-      fs.writeFileSync(file, parts[i + 1]);
+      try {
+        fs.writeFileSync(file, parts[i + 1]);
+      } catch (e) {
+        // A failed write(2) (ENOSPC, EIO...) carries no path: name the file.
+        (e as NodeJS.ErrnoException).path ??= file;
+        throw e;
+      }
     }
   } catch (e) {
     failed = true;

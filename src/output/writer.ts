@@ -111,8 +111,8 @@ export class StagedTree {
     }
   }
 
-  private fs<T>(doing: string, fn: () => T): T {
-    return translatingFsErrors(this.source, doing, this.target, fn);
+  private fs<T>(doing: string, fn: () => T, file?: string): T {
+    return translatingFsErrors(this.source, doing, this.target, fn, file);
   }
 
   /** Writes one file into the staging tree (on a writing thread once the output is large). */
@@ -133,7 +133,7 @@ export class StagedTree {
         this.dirs.add(dir);
       }
       fs.writeFileSync(file, f.content);
-    });
+    }, file);
   }
 
   /** Waits for the writing thread, if any. */
