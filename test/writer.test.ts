@@ -38,4 +38,26 @@ describe('the atomic writer', () => {
     expect(() => tree.write({ path: MARKER_FILE, content: '' })).toThrow(/reserved for the output's marker/);
     tree.abort();
   });
+
+  test('something not ours appearing at the output while rendering: not replaced, staging removed', () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'appear-'));
+    const out = path.join(parent, 'dist');
+    const tree = new StagedTree(out);
+    tree.write({ path: 'c/a.yaml', content: 'a: 1\n' });
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'mine.txt'), 'made meanwhile\n');
+    expect(() => tree.commit()).toThrow(/is a non-empty directory that synth did not write/);
+    expect(snapshotDir(out)).toEqual({ 'mine.txt': 'made meanwhile\n' });
+    expect(fs.readdirSync(parent)).toEqual(['dist']);
+  });
+
+  test('a lock taken from us during the synth: nothing swapped in', () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'stolen-'));
+    const out = path.join(parent, 'dist');
+    const tree = new StagedTree(out);
+    tree.write({ path: 'c/a.yaml', content: 'a: 1\n' });
+    fs.writeFileSync(path.join(parent, '.dist.lock'), `pid: ${process.ppid}\n`);
+    expect(() => tree.commit()).toThrow(/the lock of .*dist was taken by another process during the synth/);
+    expect(fs.readdirSync(parent)).toEqual(['.dist.lock']);
+  });
 });

@@ -106,6 +106,11 @@ export class StagedTree {
         fs.writeFileSync(path.join(this.staging, MARKER_FILE), INCOMPLETE_MARKER);
       });
     } catch (e) {
+      try {
+        removeOwnedTree(this.staging); // only if we got as far as creating it (a foreign one stays)
+      } catch {
+        // absent, or removed by the next run
+      }
       this.lock.release();
       throw e;
     }
@@ -165,6 +170,8 @@ export class StagedTree {
         throw outdirProblem(this.source, `the lock of ${this.target} was taken by another process during the synth`,
           'make sure only one synth writes this output directory at a time, and run synth again');
       }
+      // Checked again: something not ours may have appeared at the target while we rendered.
+      checkOutdirContent(this.source, this.resolved);
     } catch (e) {
       this.abort();
       throw e;
