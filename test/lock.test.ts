@@ -43,6 +43,18 @@ describe('the output lock', () => {
     expect(fs.readdirSync(dir)).toEqual(['dist']);
   });
 
+  test('a lock being created (no pid yet, just made): waited for, then refused with the fix', () => {
+    const { dir, outdir } = workspaceWithOutput();
+    const lock = path.join(dir, '.dist.lock');
+    fs.writeFileSync(lock, '');
+    const before = snapshotTree(dir);
+    const r = runSynth({ CDK8S_OUTDIR: outdir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`the lock ${lock} is being taken by another synth that has not written its pid yet`);
+    expect(r.stderr).toContain(`if no synth is running, delete ${lock}`);
+    expect(snapshotTree(dir)).toEqual(before);
+  });
+
   test('two synths at once: the second is refused naming the first, the first completes', async () => {
     const { dir, outdir } = workspaceWithOutput();
     const topology = path.join(dir, 'big.json');
@@ -51,8 +63,10 @@ describe('the output lock', () => {
     const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH, CDK8S_OUTDIR: outdir, MESH_TOPOLOGY: topology }, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const deadline = Date.now() + 20_000;
-    while (!fs.existsSync(lock) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    expect(fs.readFileSync(lock, 'utf8')).toContain(`pid: ${child.pid}`);
+    const holder = () => (fs.existsSync(lock) ? fs.readFileSync(lock, 'utf8') : '');
+    // (created, then its pid written: wait for both)
+    while (!holder().includes('pid: ') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(holder()).toContain(`pid: ${child.pid}`);
     const before = treeDigest(outdir);
     const second = runSynth({ CDK8S_OUTDIR: outdir });
     expect(second.code).toBe(1);
