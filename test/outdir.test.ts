@@ -112,6 +112,17 @@ describe('output directories synth refuses by content', () => {
     expect(snapshotTree(dir)).toEqual(before);
   });
 
+  test('an output of synth with a file dropped at its top level (e.g. the topology): refused, byte-identical', () => {
+    const { dir, outdir } = workspaceWithOutput();
+    fs.writeFileSync(path.join(outdir, 'topology.yaml'), ONE_CLUSTER);
+    fs.symlinkSync('/etc/hostname', path.join(outdir, 'link'));
+    const before = snapshotTree(dir);
+    const r = runSynth({ CDK8S_OUTDIR: outdir, MESH_TOPOLOGY: path.join(outdir, 'topology.yaml') });
+    expectRefused(r, /dist is an output of synth, but link, topology\.yaml at its top level did not come from synth/,
+      /Fix: move them out of .*dist \(keep your files, and the topology, outside the output directory\)/);
+    expect(snapshotTree(dir)).toEqual(before);
+  });
+
   test('a marker that is not ours (another tool\'s file of the same name) does not make the directory ours', () => {
     const dir = tmp();
     const out = path.join(dir, 'dist');

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { MARKER_FILE, ownershipOf, unexpectedEntries } from './output-marker';
+import { addedToMarkedOutput, MARKER_FILE, ownershipOf, unexpectedEntries } from './output-marker';
 import { OutdirSource, outdirProblem, translatingFsErrors } from './output-problem';
 
 /** The directory a synth actually replaces. */
@@ -135,7 +135,16 @@ export function checkOutdirContent(source: OutdirSource, resolved: ResolvedOutdi
     throw outdirProblem(source, `${shown} is a file, not a directory; synth would replace it`,
       `rename or remove the file, or set ${source.field} to ${DEDICATED}`);
   }
-  if (ownershipOf(target) !== 'foreign') return;
+  const ownership = ownershipOf(target);
+  if (ownership === 'complete' || ownership === 'incomplete') {
+    const added = addedToMarkedOutput(target);
+    if (added.length === 0) return;
+    throw outdirProblem(source,
+      `${shown} is an output of synth, but ${added.slice(0, 5).join(', ')}${added.length > 5 ? `, ... (${added.length})` : ''} at its top level`
+        + ' did not come from synth; synth replaces its output directory as a whole and would delete them',
+      `move ${added.length === 1 ? 'it' : 'them'} out of ${target} (keep your files, and the topology, outside the output directory), then run synth again`);
+  }
+  if (ownership !== 'foreign') return;
   const entries = fs.readdirSync(target).sort();
   const added = unexpectedEntries(target);
   const notes = [...(entries.length > 5 ? [`${entries.length} entries`] : []), ...(added.length > 0 ? [`not from synth: ${added.slice(0, 5).join(', ')}`] : [])];

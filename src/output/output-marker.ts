@@ -74,6 +74,18 @@ function isLegacyEntry(dir: string, e: fs.Dirent): boolean {
 }
 
 /**
+ * Top-level entries of a marked output that synth never writes there: anything but the marker, README.md
+ * and directories (a file or link a user dropped in, e.g. notes or the topology file). Checked before
+ * replacing, so that they are not deleted with the tree; deeper files are not checked (the marker says
+ * the tree is ours).
+ */
+export function addedToMarkedOutput(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.name !== MARKER_FILE && !(e.name === 'README.md' && e.isFile()) && !e.isDirectory())
+    .map((e) => e.name).sort();
+}
+
+/**
  * For a directory that looks like an earlier output apart from some entries (its README.md is ours),
  * those entries (what a user added); otherwise empty. Only for messages.
  */
