@@ -23,12 +23,13 @@ describe('the atomic writer', () => {
     const out = path.join(parent, 'dist');
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, MARKER_FILE), COMPLETE_MARKER);
-    fs.writeFileSync(path.join(out, 'keep.yaml'), 'kept\n');
+    fs.mkdirSync(path.join(out, 'c'));
+    fs.writeFileSync(path.join(out, 'c', 'keep.yaml'), 'kept\n');
     const tree = new StagedTree(out);
     for (let i = 0; i < 2500; i++) tree.write({ path: `c/f${i}.yaml`, content: 'x\n' });
     tree.write({ path: 'c/f2400.yaml/child.yaml', content: 'a file cannot be a directory\n' });
     expect(() => tree.commit()).toThrow(/writing the staging tree failed at .*f2400\.yaml: something already exists where synth must create a file or directory \(EEXIST\)/);
-    expect(snapshotDir(out)).toEqual({ 'keep.yaml': 'kept\n', [MARKER_FILE]: COMPLETE_MARKER });
+    expect(snapshotDir(out)).toEqual({ 'c/keep.yaml': 'kept\n', [MARKER_FILE]: COMPLETE_MARKER });
     expect(fs.readdirSync(parent)).toEqual(['dist']);
   });
 

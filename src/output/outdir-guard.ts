@@ -141,7 +141,7 @@ export function checkOutdirContent(source: OutdirSource, resolved: ResolvedOutdi
     if (added.length === 0) return;
     throw outdirProblem(source,
       `${shown} is an output of synth, but ${added.slice(0, 5).join(', ')}${added.length > 5 ? `, ... (${added.length})` : ''} at its top level`
-        + ' did not come from synth; synth replaces its output directory as a whole and would delete them',
+        + ` did not come from synth; synth replaces its output directory as a whole and would delete ${added.length === 1 ? 'it' : 'them'}`,
       `move ${added.length === 1 ? 'it' : 'them'} out of ${target} (keep your files, and the topology, outside the output directory), then run synth again`);
   }
   if (ownership !== 'foreign') return;
