@@ -64,6 +64,17 @@ describe('a synth killed between its two renames (no output directory)', () => {
     expect(snapshotTree(w.outdir)).toEqual(w.b);
   });
 
+  test('a previous tree whose removal was cut short is never restored as the output', () => {
+    const w = workspace();
+    const previous = `.dist.previous-${deadPid()}`;
+    // What removal leaves when killed: the marker turned incomplete first, part of the tree gone.
+    w.place(previous, 'A', INCOMPLETE_MARKER);
+    fs.rmSync(w.outdir, { recursive: true }); // and the output deleted by hand after the kill
+    fs.rmSync(path.join(w.dir, previous, 'cluster1'), { recursive: true });
+    w.nextRunOpens();
+    expect(fs.readdirSync(w.dir)).toEqual([]);
+  });
+
   test('through the synth app: the stranded previous tree is back even when this synth is refused', () => {
     const w = workspace();
     fs.renameSync(w.outdir, path.join(w.dir, `.dist.previous-${deadPid()}`));

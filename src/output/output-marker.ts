@@ -137,12 +137,19 @@ export function ownershipOf(dir: string): Ownership {
 
 /**
  * Removes a tree this tool wrote (ownership other than 'foreign'; a foreign tree is left alone and false
- * returned). The marker (or, in a legacy tree, README.md) goes last, so a removal interrupted by a kill
- * leaves a tree that is still recognized as ours and removed by the next run.
+ * returned). A complete tree is first marked incomplete (by rename: atomic), so that a removal cut short
+ * by a kill never leaves a tree that recovery would take for a complete output; the marker (or, in a
+ * legacy tree, README.md) goes last, so that what is left is still recognized as ours and removed by the
+ * next run.
  */
 export function removeOwnedTree(dir: string): boolean {
   const ownership = ownershipOf(dir);
   if (ownership === 'foreign') return false;
+  if (ownership === 'complete') {
+    const temp = path.join(dir, `${MARKER_FILE}.tmp`);
+    fs.writeFileSync(temp, INCOMPLETE_MARKER);
+    fs.renameSync(temp, path.join(dir, MARKER_FILE));
+  }
   const keystone = ownership === 'legacy' ? 'README.md' : MARKER_FILE;
   for (const name of fs.readdirSync(dir)) {
     if (name !== keystone) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
