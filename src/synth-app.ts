@@ -31,7 +31,7 @@ export function runSynthApp(options: SynthAppOptions): number {
     }
     const outdir = options.env.CDK8S_OUTDIR || 'dist';
     const mesh = meshFromEnvironment(new App({ outdir }), options.env, args.settings);
-    synthesizeMesh(mesh, { outdir });
+    synthesizeMesh(mesh, { outdir, outdirField: 'CDK8S_OUTDIR' });
     options.stderr(`synthesized ${mesh.clusters.length} cluster(s) of mesh "${mesh.meshId}" into ${outdir}/\n`);
     return 0;
   } catch (e) {

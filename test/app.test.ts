@@ -61,11 +61,14 @@ describe('the synth app', () => {
     const dir = tmp();
     const out = path.join(dir, 'dist');
     expect(runApp(out).status).toBe(0);
-    fs.writeFileSync(path.join(out, 'stale-file.yaml'), 'kind: Stale\n');
+    // A file an earlier synth wrote inside a cluster directory (a file at the top level would be refused:
+    // synth does not delete what it did not write, see test/outdir.test.ts).
+    fs.writeFileSync(path.join(out, 'cluster1', 'stale-file.yaml'), 'kind: Stale\n');
     const one = path.join(dir, 'one.yaml');
     fs.writeFileSync(one, 'meshID: mesh1\nsecretStore: { name: mesh-secrets }\nclusters:\n  - clusterName: cluster1\n    network: network1\n');
     expect(runApp(out, one).status).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual(['README.md', '_install-inputs', 'cluster1']);
+    expect(fs.readdirSync(out).sort()).toEqual(['.cdk8s-istio-multicluster', 'README.md', '_install-inputs', 'cluster1']);
+    expect(fs.existsSync(path.join(out, 'cluster1', 'stale-file.yaml'))).toBe(false);
   });
 
   test('kubectl kustomize renders every object of each cluster directory (offline)', () => {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { diffFields, diffLines, escapeText, FieldChange, LineChange, sameValue, showValue } from './field-diff';
+import { MARKER_FILE } from './output-marker';
 import { OutputFile } from './render';
 import { parseYamlDocuments } from './yaml';
 
@@ -32,7 +33,7 @@ export type Plan = Map<string, PlannedChange[]>;
 export const TOP_LEVEL = '(top level)';
 
 /**
- * Every file below `dir`, as files relative to it, in a fixed order. Empty when `dir` does not exist.
+ * Every file below `dir`, as files relative to it, in a fixed order (the writer's marker aside). Empty when `dir` does not exist.
  * Symbolic links and other non-regular files are listed but never followed or read: the output on disk may
  * come from a pull request, and a link to a file outside it must not end up in a plan printed in CI logs.
  */
@@ -42,6 +43,7 @@ export function readTree(dir: string): TreeFile[] {
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = path.join(d, e.name);
+      if (d === dir && e.name === MARKER_FILE) continue; // the writer's, not the renderer's
       const rel = path.relative(dir, p).split(path.sep).join('/');
       if (e.isDirectory()) walk(p);
       else if (e.isFile()) out.push({ path: rel, content: fs.readFileSync(p, 'utf8') });
