@@ -22,8 +22,9 @@ export interface SecretKind {
 const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
 
 // scheme://authority, up to the first character that ends an authority (RFC 3986 §3.2). Greedy, so
-// the userinfo ends at the authority's last `@`, as WHATWG URL parsing reads it.
-const URL_AUTHORITY = /[A-Za-z][A-Za-z0-9+.-]*:\/\/([^\s/?#"'<>\\]*)@/g;
+// the userinfo ends at the authority's last `@`, as WHATWG URL parsing reads it. The scheme starts a
+// word and the authority is bounded, so hostile text cannot make the search quadratic.
+const URL_AUTHORITY = /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/([^\s/?#"'<>\\]{0,1024})@/g;
 
 // header.payload.signature, both JSON parts starting `{"` (base64url `eyJ`); the signature may be empty
 // (alg none), which is still a bearer credential.
@@ -33,7 +34,7 @@ const JWT = /(?:^|[^A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-
 const AWS_ACCESS_KEY_ID = /(?:^|[^A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/;
 
 // `Authorization: Bearer x`, `"authorization": "Basic x"`, `Proxy-Authorization=Token x`...
-const AUTHORIZATION = /authorization\\*["']?\s*[:=]\s*\\*["']?\s*(?:bearer|basic|token|digest)\s+([^\s"'\\,;]+)/gi;
+const AUTHORIZATION = /authorization\\{0,3}["']?[ \t]*[:=][ \t]*\\{0,3}["']?[ \t]*(?:bearer|basic|token|digest)[ \t]+([^\s"'\\,;]+)/gi;
 // `Bearer <x>` anywhere (a header map, a curl line): x at least 8 token characters.
 const BEARER = /\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)/gi;
 
@@ -42,8 +43,8 @@ const BEARER = /\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)/gi;
 const CREDENTIAL_NAME = '[A-Za-z0-9_.-]*?(?:token|passw(?:or)?d|secret|api[_.-]?key|private[_.-]?key|client[_.-]?key[_.-]?data|secret[_.-]?access[_.-]?key)';
 // YAML `name: value` on its own line (block mapping or sequence entry), key plain or quoted.
 const YAML_ASSIGNMENT = new RegExp(`^[ \\t]*(?:-[ \\t]+)?["']?(${CREDENTIAL_NAME})["']?[ \\t]*:[ \\t]+([^\\n]*)$`, 'gim');
-// JSON `"name": "value"`, also escaped JSON inside a JSON string (`\"name\":\"value\"`).
-const JSON_ASSIGNMENT = new RegExp(`\\\\*"(${CREDENTIAL_NAME})\\\\*"\\s*:\\s*\\\\*"([^"\\\\]*)`, 'gi');
+// JSON `"name": "value"`, also escaped JSON inside JSON strings (`\"name\":\"value\"`, two levels).
+const JSON_ASSIGNMENT = new RegExp(`\\\\{0,3}"(${CREDENTIAL_NAME})\\\\{0,3}"[ \\t]*:[ \\t]*\\\\{0,3}"([^"\\\\]*)`, 'gi');
 // `name=value` in a query string, a command line (`--token=x`), an env file or a connection string.
 const PAIR_ASSIGNMENT = new RegExp(`(?:^|[\\s?&;,"'])-{0,2}(${CREDENTIAL_NAME})=([^\\s&;,"']*)`, 'gi');
 // Candidates for the three above, cheaper than running them (any case of the words' cores).
@@ -62,8 +63,9 @@ const BASE64_VALUE = /^[A-Za-z0-9+/_=\r\n-]+$/;
 // base64 inside base64 is decoded too, once.
 const MAX_BASE64_DEPTH = 2;
 
-const GO_TEMPLATE_ACTION = /\{\{([\s\S]*?)\}\}/g;
 const GO_TEMPLATE_LITERALS = /"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*'/g;
+// Longer actions are not read (and so count as literals): no real reference is that long.
+const MAX_TEMPLATE_ACTION = 1024;
 
 /**
  * Whether a value assigned to a credential name is a literal credential. References are fine: an
@@ -91,11 +93,15 @@ export function isLiteralCredential(raw: string): boolean {
  * with no complete action does not either.
  */
 function referencesTemplateData(s: string): boolean {
-  GO_TEMPLATE_ACTION.lastIndex = 0;
-  for (let m = GO_TEMPLATE_ACTION.exec(s); m; m = GO_TEMPLATE_ACTION.exec(s)) {
+  // indexOf, not a lazy regular expression: linear however many `{{` a hostile value has.
+  for (let open = s.indexOf('{{'); open >= 0; open = s.indexOf('{{', open + 2)) {
+    const close = s.indexOf('}}', open + 2);
+    if (close < 0) return false;
+    if (close - open > MAX_TEMPLATE_ACTION) continue;
     // Trim markers (`{{-`, `-}}`) and literals out; what is left names functions, fields and variables.
-    const code = m[1].replace(/^-\s|\s-$/g, ' ').replace(GO_TEMPLATE_LITERALS, ' "" ');
+    const code = s.slice(open + 2, close).replace(/^-\s|\s-$/g, ' ').replace(GO_TEMPLATE_LITERALS, ' "" ');
     if (/(?:^|\W)[.$]/.test(code)) return true;
+    open = close;
   }
   return false;
 }
