@@ -81,14 +81,22 @@ function contains(kind: SecretKind): { reason: string; fix?: string } {
   return { reason: `contains ${kind.kind}`, ...(kind.fix ? { fix: kind.fix } : {}) };
 }
 
+// Findings below frozen objects, relative to them, computed once.
+const FROZEN = new WeakMap<object, SecretFinding[]>();
+// No findings: shared, never pushed to (add() replaces it) and never handed to a caller.
+const NONE: SecretFinding[] = [];
+
 /**
  * One walk over an object. Paths are kept as a stack of segments and joined only for a finding: the
  * guard visits every key of tens of thousands of objects, and almost none has a finding.
  */
 class Walk {
-  public readonly findings: SecretFinding[] = [];
+  /** The findings so far (NONE until the first, so that walking a clean frozen body allocates nothing). */
+  public findings: SecretFinding[] = NONE;
   // A key, an array index, or a key that is itself secret (shown only as the kind it contains).
   private readonly segments: (string | number | SecretKind)[] = [];
+  // Where the current path starts in `segments`: a frozen body's findings are relative to the body.
+  private root = 0;
 
   public visit(value: unknown): void {
     if (typeof value === 'string') {
@@ -136,14 +144,20 @@ class Walk {
   private visitFrozen(value: object): void {
     let found = FROZEN.get(value);
     if (!found) {
-      const inner = new Walk();
-      inner.visitFresh(value);
-      found = inner.findings;
+      const findings = this.findings;
+      const root = this.root;
+      this.findings = NONE;
+      this.root = this.segments.length;
+      this.visitFresh(value);
+      found = this.findings;
+      this.findings = findings;
+      this.root = root;
       FROZEN.set(value, found);
     }
+    if (found.length === 0) return;
+    const prefix = this.path();
     for (const f of found) {
-      const prefix = this.path();
-      this.findings.push({ ...f, path: prefix && f.path && !f.path.startsWith('[') ? `${prefix}.${f.path}` : prefix + f.path });
+      this.add({ ...f, path: prefix && f.path && !f.path.startsWith('[') ? `${prefix}.${f.path}` : prefix + f.path });
     }
   }
 
@@ -187,13 +201,19 @@ class Walk {
   }
 
   private report(f: { reason: string; fix?: string }): void {
-    this.findings.push({ path: this.path(), ...f });
+    this.add({ path: this.path(), ...f });
   }
 
-  /** The current path: `a.b[0].c`, a secret key as `[<key containing ...>]`. */
+  private add(f: SecretFinding): void {
+    if (this.findings === NONE) this.findings = [];
+    this.findings.push(f);
+  }
+
+  /** The current path from the root: `a.b[0].c`, a secret key as `[<key containing ...>]`. */
   private path(): string {
     let out = '';
-    for (const s of this.segments) {
+    for (let i = this.root; i < this.segments.length; i++) {
+      const s = this.segments[i];
       if (typeof s === 'number') out += `[${s}]`;
       else if (typeof s === 'string') out += out === '' ? s : `.${s}`;
       else out += `[<key containing ${s.kind}>]`;
@@ -202,12 +222,11 @@ class Walk {
   }
 }
 
-// Findings below frozen objects, relative to them, computed once.
-const FROZEN = new WeakMap<object, SecretFinding[]>();
+
 
 /** Finds secret material in one object (a manifest or an install-input document). */
 export function findSecretMaterial(obj: unknown): SecretFinding[] {
   const walk = new Walk();
   walk.visit(obj);
-  return walk.findings;
+  return walk.findings === NONE ? [] : walk.findings;
 }
