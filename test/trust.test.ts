@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as jsyaml from 'js-yaml';
 import { App } from 'cdk8s';
-import { k8s } from '../src/k8s';
-import { DEFAULT_TOPOLOGY, Mesh, MeshValidationError, renderMesh, RemoteSecretDelivery, TrustSource } from '../src';
+import { DEFAULT_TOPOLOGY, Mesh, MeshValidationError, RemoteSecretDelivery, TrustSource } from '../src';
 import { renderEsoTemplate } from './support/eso-template';
 import { find, fixturePath, helmValues, istioOperatorOf, meshOf, objectsByCluster, PROJECT_ROOT } from './support/mesh';
 
@@ -232,52 +231,6 @@ describe('mesh-wide mTLS', () => {
   test('opt-out: strictMtls: false', () => {
     const objects = objectsByCluster(meshOf({ ...DEFAULT_TOPOLOGY, strictMtls: false }));
     expect(objects.cluster1.some((o) => o.kind === 'PeerAuthentication')).toBe(false);
-  });
-});
-
-describe('the secret guard: nothing secret is ever written', () => {
-  function synthWith(add: (cluster: any) => void): MeshValidationError {
-    const mesh = meshOf(DEFAULT_TOPOLOGY);
-    add(mesh.cluster('cluster1'));
-    try {
-      renderMesh(mesh);
-    } catch (e) {
-      if (e instanceof MeshValidationError) return e;
-      throw e;
-    }
-    throw new Error('synth should have failed');
-  }
-
-  test('a Secret with data fails synth, naming cluster, object and key', () => {
-    const e = synthWith((c) => new k8s.KubeSecret(c, 'Leak', { metadata: { name: 'leak', namespace: 'default' }, stringData: { password: 'hunter2' } }));
-    expect(e.problems).toEqual([expect.objectContaining({ cluster: 'cluster1', field: 'Secret/leak stringData' })]);
-    expect(e.message).toMatch(/stringData \(password\) would put secret values in git/);
-  });
-
-  test('a PEM private key anywhere fails synth', () => {
-    const e = synthWith((c) => new k8s.KubeConfigMap(c, 'Key', { metadata: { name: 'ca', namespace: 'default' }, data: { 'ca-key.pem': '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n' } }));
-    expect(e.problems[0]).toMatchObject({ cluster: 'cluster1', field: 'ConfigMap/ca data.ca-key.pem' });
-    expect(e.problems[0].message).toMatch(/PEM private key/);
-  });
-
-  test('a kubeconfig with a literal bearer token fails synth', () => {
-    const kubeconfig = 'apiVersion: v1\nkind: Config\nusers:\n- name: x\n  user:\n    token: eyJhbGciOiJSUzI1NiJ9.abc\n';
-    const e = synthWith((c) => new k8s.KubeConfigMap(c, 'Kc', { metadata: { name: 'kc', namespace: 'default' }, data: { config: kubeconfig } }));
-    expect(e.problems[0].message).toMatch(/literal credential \("token:"\)/);
-  });
-
-  test('secret material in a shared, frozen body (PlainApiObject) is found in every object that uses it', () => {
-    const { PlainApiObject } = require('../src/plain-api-object');
-    const body = { data: { 'tls.key': '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n' } };
-    const e = synthWith((c) => {
-      new PlainApiObject(c, 'A', { gvk: { apiVersion: 'v1', kind: 'ConfigMap' }, metadata: { name: 'a', namespace: 'default' }, body });
-      new PlainApiObject(c, 'B', { gvk: { apiVersion: 'v1', kind: 'ConfigMap' }, metadata: { name: 'b', namespace: 'default' }, body });
-    });
-    expect(e.problems.map((p) => p.field)).toEqual(['ConfigMap/a data.tls.key', 'ConfigMap/b data.tls.key']);
-  });
-
-  test('the default topology passes: templates and the empty token Secret are not secrets', () => {
-    expect(() => renderMesh(meshOf(DEFAULT_TOPOLOGY))).not.toThrow();
   });
 });
 

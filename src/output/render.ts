@@ -195,7 +195,7 @@ function secretProblems(cluster: Cluster | undefined, documents: [string, unknow
       problems.push({
         ...(cluster ? { cluster: cluster.name } : {}),
         field: `${what}${f.path ? ` ${f.path}` : ''}`, message: `${f.reason}; nothing secret may be written to the output`,
-        fix: 'remove the secret value; deliver secrets through the secret store (ExternalSecret/PushSecret) or cert-manager',
+        fix: f.fix ?? 'remove the secret value; deliver secrets through the secret store (ExternalSecret/PushSecret) or cert-manager',
       });
     }
   }
