@@ -21,7 +21,8 @@ import { isDnsLabel, isDnsSubdomain, isLabelValue } from './names';
 import { parseCidr, parseIp } from './cidr';
 import type { Network } from './network';
 import { Problem } from './problem';
-import { VerificationWorkloads, VerificationWorkloadsProps } from './verification-workloads';
+import { withServiceSettings } from './application/service-settings';
+import { VerificationWorkloadsProps } from './verification-workloads';
 
 /** Props of a cluster, given to `Mesh.addCluster()`. */
 export interface ClusterProps {
@@ -204,6 +205,11 @@ export class Cluster extends Chart {
     return this.verification !== undefined;
   }
 
+  /** The verification workloads' props, if declared (the mesh turns them into an application). */
+  public get verificationWorkloads(): VerificationWorkloadsProps | undefined {
+    return this.verification;
+  }
+
   /**
    * Adds the docs' verification workloads (namespace `sample`, helloworld, curl) to this cluster.
    */
@@ -232,7 +238,7 @@ export class Cluster extends Chart {
   public get installInputs(): InstallInputs {
     // Derived from the whole mesh and asked for by several outputs: computed once per mesh shape.
     if (this.inputsCache?.revision !== this.mesh.revision) {
-      this.inputsCache = { revision: this.mesh.revision, inputs: this.computeInstallInputs() };
+      this.inputsCache = { revision: this.mesh.revision, inputs: withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts()) };
     }
     return this.inputsCache.inputs;
   }
@@ -480,10 +486,6 @@ export class Cluster extends Chart {
     }
 
     if (external) this.buildExternalControlPlane();
-
-    if (this.verification) {
-      new VerificationWorkloads(this, 'VerificationWorkloads', this.verification);
-    }
   }
 
   /**

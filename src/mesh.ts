@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import { cidrsOverlap, parseCidr } from './cidr';
+import { Application, ApplicationProps } from './application/application';
+import { MeshApplications } from './application/mesh-applications';
 import { ArgoCdApplications, ArgoCdProps, ArgoCdSettings } from './argocd';
 import { Cluster, ClusterProps } from './cluster';
 import { ControlPlaneModel } from './control-plane';
@@ -106,6 +108,8 @@ export class Mesh extends Construct {
 
   private readonly _networks = new Map<string, Network>();
   private readonly _clusters = new Map<string, Cluster>();
+  /** The applications and the index relating them to clusters. */
+  public readonly applications: MeshApplications;
   private built = false;
   /** Derived relationships, computed once per shape of the mesh (a mesh of hundreds of clusters asks often). */
   private index?: MeshIndex;
@@ -119,6 +123,7 @@ export class Mesh extends Construct {
     this.remoteSecretDelivery = props.remoteSecretDelivery ?? RemoteSecretDelivery.LABELLED_SECRETS;
     this.strictMtls = props.strictMtls ?? true;
     this.argoCd = props.argoCd ? new ArgoCdSettings(props.argoCd) : undefined;
+    this.applications = new MeshApplications(this, () => { this.index = undefined; });
     // Plain `App.synth()` users get the same checks as `synthesizeMesh()`.
     this.node.addValidation({ validate: () => this.validate().map(formatProblem) });
   }
@@ -146,6 +151,14 @@ export class Mesh extends Construct {
     this._clusters.set(name, cluster);
     this.index = undefined;
     return cluster;
+  }
+
+  /**
+   * Declares an application: services and workloads in one namespace, placed on clusters.
+   * @see Application
+   */
+  public addApplication(name: string, props: ApplicationProps = {}): Application {
+    return this.applications.add(name, props);
   }
 
   /** The networks, in declaration order. */
@@ -254,6 +267,7 @@ export class Mesh extends Construct {
     problems.push(...this.argoCdProblems());
     problems.push(...this.controlPlaneProblems());
     problems.push(...this.trustProblems());
+    problems.push(...this.applications.problems());
     return problems;
   }
 
@@ -265,8 +279,9 @@ export class Mesh extends Construct {
   public build(): void {
     if (this.built) return;
     throwIfProblems(this.validate());
+    for (const cluster of this.clusters) cluster._build();
+    this.applications.build();
     for (const cluster of this.clusters) {
-      cluster._build();
       for (const obj of apiObjectsOf(cluster)) annotateSyncWave(obj);
     }
     if (this.argoCd) {

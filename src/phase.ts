@@ -28,10 +28,12 @@ export class Phase {
   public static readonly MESH_CONFIG = new Phase('50-mesh-config', 3);
   /** Application workloads (sidecar injection needs istiod and mesh config). */
   public static readonly WORKLOADS = new Phase('60-workloads', 4);
+  /** VirtualServices: after the DestinationRules whose subsets they use and the workloads they route to. */
+  public static readonly ROUTES = new Phase('70-routes', 5);
 
   /** All phases in apply order. */
   public static readonly ALL: readonly Phase[] = [
-    Phase.NAMESPACES, Phase.TRUST, Phase.ISTIO, Phase.CONTROL_PLANE, Phase.GATEWAYS, Phase.MESH_CONFIG, Phase.WORKLOADS,
+    Phase.NAMESPACES, Phase.TRUST, Phase.ISTIO, Phase.CONTROL_PLANE, Phase.GATEWAYS, Phase.MESH_CONFIG, Phase.WORKLOADS, Phase.ROUTES,
   ];
 
   /** The phases applied before Istio is installed with Helm or istioctl. */
