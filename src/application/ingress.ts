@@ -46,6 +46,8 @@ export interface ExposeProps {
   readonly match?: readonly HttpMatch[];
   /** Service port. @default - the service's first port */
   readonly port?: number;
+  /** Subset of the service (a version, or a cluster with subsets by cluster). @default - the whole service */
+  readonly subset?: string;
 }
 
 /**
@@ -119,7 +121,7 @@ export class Ingress {
       gateways: [this.gatewayName],
       http: this._exposed.map(({ service, props }) => ({
         ...(props.match && props.match.length > 0 ? { match: httpMatchJson(props.match) } : {}),
-        route: [{ destination: { host: service.name, port: { number: props.port ?? service.ports[0]?.port } } }],
+        route: [{ destination: { host: service.name, ...(props.subset !== undefined ? { subset: props.subset } : {}), port: { number: props.port ?? service.ports[0]?.port } } }],
       })),
     };
   }

@@ -221,9 +221,19 @@ export class MeshApplications {
           if (!inMesh(s.application)) problems.push({ field: `${w.field}.calls[${i}]`, value: s.name, message: 'names a service that is not in this mesh', fix: 'call a service declared in this mesh' });
         });
       }
-      for (const e of app.ingress?.exposed ?? []) {
-        if (!inMesh(e.service.application)) problems.push({ field: `${app.field}.ingress.routes`, value: e.service.name, message: 'exposes a service that is not in this mesh', fix: 'expose a service of this application' });
-      }
+      (app.ingress?.exposed ?? []).forEach((e, i) => {
+        if (!inMesh(e.service.application)) {
+          problems.push({ field: `${app.field}.ingress.routes[${i}].service`, value: e.service.name, message: 'exposes a service that is not in this mesh', fix: 'expose a service of this application' });
+          return;
+        }
+        const subsets = this.factsOf(e.service).subsets;
+        if (e.props.subset !== undefined && !subsets.some((x) => x.name === e.props.subset)) {
+          problems.push({
+            field: `${app.field}.ingress.routes[${i}].subset`, value: e.props.subset, message: `is a subset no workload of service "${e.service.name}" provides`,
+            allowed: subsets.map((x) => x.name).join(', ') || 'none: no workload of the service has a version', fix: 'route to a version a placed workload has',
+          });
+        }
+      });
     }
     problems.push(...this.consistencyProblems(apps));
     return problems;
@@ -344,7 +354,7 @@ export class MeshApplications {
         const spec = { spec: m.spec };
         for (const c of facts.clusters) plain(scope(c), `Service-${s.name}`, k8s.KubeService.GVK, m.metadata, spec);
         const meta = { name: s.name, namespace: ns };
-        if (s.routes.length > 0 || s.loadBalancing || s.subsetsByCluster) {
+        if (s.routes.length > 0 || s.loadBalancing || s.subsetsByCluster || app.ingress?.exposed.some((e) => e.service === s && e.props.subset !== undefined)) {
           const body = { spec: destinationRuleSpec(s.name, facts.subsets, s.loadBalancing) };
           for (const c of facts.configClusters) Phase.assign(plain(scope(c), `DestinationRule-${s.name}`, DestinationRule.GVK, meta, body), Phase.MESH_CONFIG);
         }

@@ -9,6 +9,7 @@ import { MeshValidationError, Problem, throwIfProblems } from '../problem';
 import { RemoteSecretDelivery } from '../remote-secret';
 import { SecretStoreKind } from '../secret-store';
 import { IssuerKind, TrustSource } from '../trust';
+import { addTopologyApplications, TopologyApplication } from './applications-loader';
 import { checkSchema } from './schema-check';
 import * as SCHEMA from './topology.schema.json';
 
@@ -50,6 +51,7 @@ export interface TopologyDocument {
   readonly strictMtls?: boolean;
   readonly argoCd?: Omit<ArgoCdProps, 'istioInstall'> & { readonly istioInstall?: 'helm' | 'sailOperator' };
   readonly clusters: TopologyCluster[];
+  readonly applications?: readonly TopologyApplication[];
 }
 
 /** Maps the file's `trust` section to a TrustSource, or a problem. */
@@ -237,6 +239,8 @@ export function meshFromTopology(scope: Construct, id: string, data: unknown, so
     if (c.verificationWorkloads) cl.addVerificationWorkloads(c.verificationWorkloads);
     added.set(cluster, cl);
   }
+
+  addTopologyApplications(mesh, doc.applications, problems);
 
   // When declarations were already rejected, "the mesh has no cluster" would only restate them.
   const meshProblems = mesh.validate().filter((p) => !(problems.length > 0 && p.field === 'clusters'));
