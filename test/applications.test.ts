@@ -239,3 +239,46 @@ describe('KubeFed-style path patches', () => {
     expect(d).toEqual(doc());
   });
 });
+
+describe('relationships across meshes are problems, not silent glue', () => {
+  const twoMeshes = () => {
+    const app = new App();
+    const meshes = ['mesh1', 'mesh2'].map((id) => {
+      const mesh = new Mesh(app, id, { meshId: id });
+      const cluster = mesh.addCluster('cluster1', { network: mesh.addNetwork('network1') });
+      const a = mesh.addApplication('web');
+      const svc = a.addService('web', { ports: [{ port: 80, name: 'http' }] });
+      const w = a.addWorkload('web', { image: 'nginx:1.27', placement: { clusters: [cluster] }, serviceAccount: { name: 'web' } });
+      return { mesh, cluster, svc, w };
+    });
+    return meshes;
+  };
+
+  test('a caller, a called service or a placement cluster of another mesh is named', () => {
+    const [m1, m2] = twoMeshes();
+    m1.svc.allowCallsFrom(m2.w);
+    m1.w.calls(m2.svc);
+    m1.mesh.addApplication('api').addWorkload('api', { image: 'nginx:1.27', placement: { clusters: [m2.cluster] } });
+    const problems = m1.mesh.validate();
+    expect(problems.map((p) => [p.field, p.value])).toEqual(expect.arrayContaining([
+      ['applications.web.services.web.allowCallsFrom[0]', 'web'],
+      ['applications.web.workloads.web.calls[0]', 'web'],
+      ['applications.api.workloads.api.placement.clusters[0]', 'cluster1'],
+    ]));
+    expect(problems.find((p) => p.field.endsWith('allowCallsFrom[0]'))!.message).toMatch(/not in this mesh/);
+  });
+
+  test('principals come from the model: the trust domain, the namespace and the caller\'s service account', () => {
+    const app = new App();
+    const mesh = new Mesh(app, 'mesh', { meshId: 'mesh1', trustDomain: 'mesh1.example.com', secretStore: { name: 'mesh-secrets' } });
+    const cluster = mesh.addCluster('cluster1', { network: mesh.addNetwork('network1') });
+    const shop = mesh.addApplication('shop', { namespace: 'shop' });
+    const front = shop.addService('front', { ports: [{ port: 80, name: 'http' }] });
+    const cart = shop.addService('cart', { ports: [{ port: 8080, name: 'grpc' }] });
+    shop.addWorkload('front', { image: 'example/front:1', placement: { clusters: [cluster] }, serviceAccount: { name: 'front-sa' } });
+    shop.addWorkload('cart', { image: 'example/cart:1', placement: { clusters: [cluster] } });
+    cart.allowCallsFrom(front);
+    const ap = find(objectsByCluster(mesh).cluster1, 'AuthorizationPolicy', 'cart', 'shop');
+    expect(ap.spec.rules[0].from[0].source.principals).toEqual(['mesh1.example.com/ns/shop/sa/front-sa']);
+  });
+});

@@ -196,7 +196,6 @@ export class MeshApplications {
     const problems: Problem[] = [...verificationProblems(this.mesh)];
     const apps = this.all;
     for (const app of apps) problems.push(...app.problems());
-    if (problems.length > 0) return problems; // the checks below assume well-formed declarations
     const regions = new Set(this.mesh.clusters.map((c) => c.region).filter((r): r is string => r !== undefined));
     const zones = new Set(this.mesh.clusters.filter((c) => c.region && c.zone).map((c) => `${c.region}/${c.zone}`));
     const inMesh = (a: Application) => a.mesh === this.mesh && apps.includes(a);
