@@ -23,6 +23,7 @@ const option = (name: string, fallback: string) => {
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
 const sizes = option('--sizes', '10,50,100,200').split(',').map(Number);
+const appSizes = option('--app-sizes', '10,50').split(',').map(Number);
 const repeat = Number(option('--repeat', '3'));
 const outRoot = flag('--disk') || !fs.existsSync('/dev/shm') ? path.join(ROOT, '.bench-out') : fs.mkdtempSync('/dev/shm/cdk8s-istio-bench-');
 
@@ -98,6 +99,18 @@ for (const n of sizes) {
 const mean = perObject.reduce((a, b) => a + b, 0) / perObject.length;
 say();
 say(`µs/object spread: ${Math.min(...perObject).toFixed(1)}–${Math.max(...perObject).toFixed(1)} (${(((Math.max(...perObject) - mean) / mean) * 100).toFixed(0)}% above, ${(((mean - Math.min(...perObject)) / mean) * 100).toFixed(0)}% below the mean).`);
+
+// Applications: 20 services placed on every cluster with two versions, routes, locality and authorization.
+say();
+say('| application-heavy: clusters | objects | ours (ms) | µs/object | marginal µs/object | peak RSS (MiB) |');
+say('| ---: | ---: | ---: | ---: | ---: | ---: |');
+let previousApps: Run | undefined;
+for (const n of appSizes) {
+  const r = best('apps', n, repeat);
+  const marginal = previousApps ? (((r.ms - previousApps.ms) * 1000) / (r.objects - previousApps.objects)).toFixed(1) : '–';
+  previousApps = r;
+  say(`| ${n} | ${r.objects} | ${r.ms} | ${((r.ms * 1000) / r.objects).toFixed(1)} | ${marginal} | ${r.rssMiB} |`);
+}
 
 // The default topology: our app alone, and through the cdk8s CLI next to an empty cdk8s app.
 const scratch = fs.mkdtempSync(path.join(outRoot, 'default-'));

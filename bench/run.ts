@@ -6,7 +6,7 @@ import { renderMesh } from '../src/output/render';
 import { parseYamlDocuments } from '../src/output/yaml';
 import { synthesizeMesh } from '../src/synth';
 import { meshFromTopology } from '../src/topology/loader';
-import { benchTopology, placeServices } from './topology';
+import { benchApplicationTopology, benchTopology, placeServices } from './topology';
 
 /**
  * One measurement in a fresh process: `node lib/bench/run.js <ours|floor|cdk8s> <clusters>` (output under
@@ -16,8 +16,10 @@ import { benchTopology, placeServices } from './topology';
  *   small warm-up synth.
  * - floor: JSON.stringify and write the same objects to the same files (model and render not timed).
  * - cdk8s: the same model, then cdk8s's own `App.synth()` writing them (one YAML file per chart).
+ * - apps: the full synth of the application-heavy topology (benchApplicationTopology: services placed on
+ *   every cluster with subsets, overrides, routes, locality and authorization), after a warm-up.
  */
-type Mode = 'ours' | 'floor' | 'cdk8s';
+type Mode = 'ours' | 'floor' | 'cdk8s' | 'apps';
 
 function peakRssMiB(): number {
   const status = fs.readFileSync('/proc/self/status', 'utf8');
@@ -45,7 +47,15 @@ function main(): void {
   const out = path.join(fs.mkdtempSync(path.join(scratch, `${mode}-`)), 'dist');
   let objects = 0;
   let ms = 0;
-  if (mode === 'ours') {
+  if (mode === 'apps') {
+    synthesizeMesh(meshFromTopology(new App(), 'mesh', benchApplicationTopology(2)), { outdir: `${out}-warmup` });
+    const t0 = process.hrtime.bigint();
+    const mesh = meshFromTopology(new App(), 'mesh', benchApplicationTopology(n));
+    synthesizeMesh(mesh, { outdir: out });
+    ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    objects = mesh.clusters.reduce((sum, c) => sum + fs.readdirSync(path.join(out, c.name), { recursive: true }).filter((f) => String(f).endsWith('.yaml') && !String(f).endsWith('kustomization.yaml')).length, 0)
+      + (fs.existsSync(path.join(out, '_argocd')) ? fs.readdirSync(path.join(out, '_argocd')).length - 1 : 0);
+  } else if (mode === 'ours') {
     // Warm-up: a 2-cluster synth first, so that the first calls' lazy compilation (~100 ms, the same for
     // every size) does not hide how the cost per object scales.
     synthesizeMesh(buildMesh(new App(), 2), { outdir: `${out}-warmup` });

@@ -105,7 +105,7 @@ export class MeshApplications {
 
   /** The applications, in declaration order (the verification workloads' included). */
   public get all(): readonly Application[] {
-    this.prepare();
+    if (this.verificationKey === undefined) this.prepare();
     return [...this.apps];
   }
 
@@ -114,7 +114,10 @@ export class MeshApplications {
     this.onChange();
   }
 
-  /** The verification workloads of the clusters become an application (one per namespace), once. */
+  /**
+   * The verification workloads of the clusters become an application (one per namespace), once. Checked
+   * again by problems() and build(), which run once per synth; readers of the index use what was prepared.
+   */
   private prepare(): void {
     const key = JSON.stringify(this.mesh.clusters.map((c) => [c.name, c.verificationWorkloads ?? null]));
     if (this.verificationKey === key) return;
@@ -136,7 +139,7 @@ export class MeshApplications {
   }
 
   private get index(): ApplicationIndex {
-    this.prepare();
+    if (this.verificationKey === undefined) this.prepare();
     if (this.cached) return this.cached;
     const order = new Map(this.mesh.clusters.map((c, i) => [c, i]));
     const sorted = (set: Set<Cluster>) => [...set].filter((c) => order.has(c)).sort((a, b) => order.get(a)! - order.get(b)!);
@@ -193,6 +196,7 @@ export class MeshApplications {
 
   /** Every problem of the applications: their own and the cross-cluster ones. */
   public problems(): Problem[] {
+    this.prepare();
     const problems: Problem[] = [...verificationProblems(this.mesh)];
     const apps = this.all;
     for (const app of apps) problems.push(...app.problems());
@@ -312,6 +316,7 @@ export class MeshApplications {
 
   /** Places every application object into the charts of the clusters it touches. Call once, after validation. */
   public build(): void {
+    this.prepare();
     const apps = this.all;
     const index = this.index;
     const td = this.mesh.trustDomain;
