@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { applyPatches, ControlPlane, DEFAULT_OUTLIER_DETECTION, DEFAULT_TOPOLOGY, loadTopologyFile, Mesh, Phase } from '../src';
+import { k8s } from '../src/k8s';
 import { find, fixtureDocs, helmValues, istioOperatorOf, meshOf, objectsByCluster, outputTree, PROJECT_ROOT, withoutSyncWave } from './support/mesh';
 
 const exampleMesh = (name: string) => loadTopologyFile(new App(), 'mesh', path.join(PROJECT_ROOT, 'examples', name));
@@ -280,5 +281,88 @@ describe('relationships across meshes are problems, not silent glue', () => {
     cart.allowCallsFrom(front);
     const ap = find(objectsByCluster(mesh).cluster1, 'AuthorizationPolicy', 'cart', 'shop');
     expect(ap.spec.rules[0].from[0].source.principals).toEqual(['mesh1.example.com/ns/shop/sa/front-sa']);
+  });
+});
+
+describe('traffic and Services derived from the model', () => {
+  /** Two primaries in two regions, one app with a service on both. */
+  function twoRegions(service: Partial<import('../src').ServiceProps> = {}) {
+    const mesh = new Mesh(new App(), 'mesh', { meshId: 'mesh1', secretStore: { name: 'mesh-secrets' } });
+    const network = mesh.addNetwork('network1');
+    const c1 = mesh.addCluster('cluster1', { network, region: 'region1', zone: 'zone1', apiServer: 'https://c1.example.com', podSubnet: '10.1.0.0/16', svcSubnet: '10.201.0.0/16' });
+    const c2 = mesh.addCluster('cluster2', { network, region: 'region2', zone: 'zone2', apiServer: 'https://c2.example.com', podSubnet: '10.2.0.0/16', svcSubnet: '10.202.0.0/16' });
+    const app = mesh.addApplication('shop');
+    const api = app.addService('api', { ports: [{ port: 8080, name: 'grpc-api' }, { port: 9090, name: 'metrics', appProtocol: 'http' }], ...service });
+    app.addWorkload('api', { image: 'example/api:1', version: 'v1', placement: { clusters: [c1, c2] } });
+    return { mesh, c1, c2, app, api };
+  }
+
+  test('subsets by cluster (topology.istio.io/cluster) next to the version subsets; failoverPriority with default outlier detection', () => {
+    const { mesh, api } = twoRegions({ subsetsByCluster: true, loadBalancing: { locality: { failoverPriority: ['topology.istio.io/network', 'topology.istio.io/cluster'] } } });
+    api.addRoute({ to: [{ subset: 'cluster1', weight: 50 }, { subset: 'cluster2', weight: 50 }] });
+    const dr = find(objectsByCluster(mesh).cluster2, 'DestinationRule', 'api', 'shop');
+    expect(dr.spec.subsets).toEqual([
+      { name: 'v1', labels: { version: 'v1' } },
+      { name: 'cluster1', labels: { 'topology.istio.io/cluster': 'cluster1' } },
+      { name: 'cluster2', labels: { 'topology.istio.io/cluster': 'cluster2' } },
+    ]);
+    expect(dr.spec.trafficPolicy.loadBalancer.localityLbSetting).toEqual({ enabled: true, failoverPriority: ['topology.istio.io/network', 'topology.istio.io/cluster'] });
+    expect(dr.spec.trafficPolicy.outlierDetection).toEqual(DEFAULT_OUTLIER_DETECTION);
+  });
+
+  test('distribute keeps the declared weights and a declared outlier detection', () => {
+    const outlierDetection = { consecutive5xxErrors: 100, interval: '1s', baseEjectionTime: '1m' };
+    const distribute = [{ from: 'region1/zone1/*', to: { 'region1/zone1/*': 70, 'region2/zone2/*': 30 } }];
+    const { mesh } = twoRegions({ loadBalancing: { locality: { distribute }, outlierDetection } });
+    const dr = find(objectsByCluster(mesh).cluster1, 'DestinationRule', 'api');
+    expect(dr.spec.trafficPolicy).toEqual({ loadBalancer: { localityLbSetting: { enabled: true, distribute } }, outlierDetection });
+    expect(dr.spec.subsets).toEqual([{ name: 'v1', labels: { version: 'v1' } }]);
+  });
+
+  test('two locality modes at once, and a zone no cluster has, are problems', () => {
+    const { mesh } = twoRegions({ loadBalancing: { locality: { failover: [{ from: 'region1', to: 'region2' }], distribute: [{ from: 'region1/zone9/*', to: { 'region2/*': 100 } }] } } });
+    const problems = mesh.validate();
+    expect(problems.map((p) => p.field)).toEqual(expect.arrayContaining(['applications.shop.services.api.loadBalancing.locality', 'applications.shop.services.api.loadBalancing.locality.distribute[0].from']));
+  });
+
+  test('ports keep their names and appProtocol; a headless Service says clusterIP None', () => {
+    const { mesh } = twoRegions({ headless: true });
+    const svc = find(objectsByCluster(mesh).cluster1, 'Service', 'api', 'shop');
+    expect(svc.spec).toEqual({ clusterIP: 'None', ports: [{ name: 'grpc-api', port: 8080 }, { appProtocol: 'http', name: 'metrics', port: 9090 }], selector: { app: 'api' } });
+  });
+
+  const buildError = (mesh: Mesh): any => {
+    try {
+      mesh.build();
+    } catch (e) {
+      return e;
+    }
+    throw new Error('expected the build to fail');
+  };
+
+  test('a Service added to a cluster chart where the application renders it too is rejected', () => {
+    const { mesh, c2 } = twoRegions();
+    new k8s.KubeService(c2, 'mine', { metadata: { name: 'api', namespace: 'shop' }, spec: { ports: [{ name: 'grpc-api', port: 8080 }] } });
+    const e = buildError(mesh);
+    expect(e.problems.map((p: any) => [p.cluster, p.field])).toEqual([['cluster2', 'applications.shop.services.api']]);
+    expect(e.message).toMatch(/rendered twice in this cluster/);
+  });
+
+  test('a differing Service in another cluster is rejected, naming both clusters and the differing ports (IST0170)', () => {
+    const { mesh } = twoRegions();
+    const c3 = mesh.addCluster('cluster3', { network: mesh.networks[0], apiServer: 'https://c3.example.com', podSubnet: '10.3.0.0/16', svcSubnet: '10.203.0.0/16' });
+    new k8s.KubeService(c3, 'mine', { metadata: { name: 'api', namespace: 'shop' }, spec: { ports: [{ name: 'grpc-api', port: 8080 }, { name: 'http-admin', port: 8081 }] } });
+    const e = buildError(mesh);
+    expect(e.problems.map((p: any) => [p.cluster, p.field])).toEqual([['cluster3', 'applications.shop.services.api']]);
+    expect(e.message).toContain('differs from Service "shop/api" in cluster "cluster1"');
+    expect(e.message).toContain('ports only there: metrics 9090/TCP http; ports only here: http-admin 8081/TCP');
+  });
+
+  test('cluster-local services go to the istiod that owns the mesh config, not to a remote', () => {
+    const mesh = exampleMesh('helloworld-primary-remote-multi-network.yaml');
+    mesh.applications.all[0].addService('cache', { ports: [{ port: 6379, name: 'redis' }], clusterLocal: true });
+    const [primary, remote] = mesh.clusters;
+    expect(helmValues(primary).meshConfig.serviceSettings).toEqual([{ settings: { clusterLocal: true }, hosts: ['cache.sample.svc.cluster.local'] }]);
+    expect(helmValues(remote).meshConfig).toBeUndefined();
   });
 });

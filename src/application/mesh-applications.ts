@@ -9,9 +9,10 @@ import { k8s } from '../k8s';
 import type { Mesh } from '../mesh';
 import { Phase } from '../phase';
 import { PlainApiObject } from '../plain-api-object';
-import type { Problem } from '../problem';
+import { Problem, throwIfProblems } from '../problem';
 import { materializeVerificationWorkloads, verificationProblems } from '../verification-workloads';
 import { Application, ApplicationProps } from './application';
+import { serviceConsistencyProblems } from './consistency';
 import { ALLOW_NOTHING, allowSpec, principal } from './authorization';
 import { INGRESS_GATEWAY_NAME, INGRESS_GATEWAY_PORTS } from './ingress';
 import type { ApplicationService } from './service';
@@ -314,9 +315,18 @@ export class MeshApplications {
     return problems;
   }
 
-  /** Places every application object into the charts of the clusters it touches. Call once, after validation. */
+  /**
+   * Places every application object into the charts of the clusters it touches, then checks the Services
+   * of all charts against each other (objects users added included). Call once, after validation.
+   */
   public build(): void {
     this.prepare();
+    this.place();
+    const services = new Map(this.apps.flatMap((a) => a.services.map((s): [string, string] => [`${a.namespace}/${s.name}`, s.field])));
+    throwIfProblems(serviceConsistencyProblems(this.mesh.clusters, new Set(services.keys()), (key) => services.get(key)!));
+  }
+
+  private place(): void {
     const apps = this.all;
     const index = this.index;
     const td = this.mesh.trustDomain;
