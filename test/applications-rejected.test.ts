@@ -124,7 +124,18 @@ describe('rejected applications: nothing written, the problem named with the val
   });
 
   test('an unknown field of a workload, with a suggestion', () => {
-    expectRejected(helloworld((_t, app) => { workload(app, 'sleep').replica = 2; }), { field: 'applications.0.workloads.1.replica', contains: ['did you mean "replicas"?'] });
+    expectRejected(helloworld((_t, app) => { workload(app, 'sleep').replica = 2; }), { field: 'applications.helloworld.workloads.sleep.replica', contains: ['did you mean "replicas"?'] });
+  });
+
+  test('two applications\' ingresses with overlapping hosts on one gateway', () => {
+    expectRejected(helloworld((t, app) => {
+      app.ingress = { clusters: ['cluster1'], routes: [{ service: 'helloworld', match: [{ uri: { exact: '/hello' } }] }] };
+      t.applications.push({
+        name: 'web', services: [{ name: 'web', ports: [{ port: 80, name: 'http' }] }],
+        workloads: [{ name: 'web', image: 'nginx:1.27', placement: { clusters: ['cluster1'] } }],
+        ingress: { clusters: ['cluster1'], hosts: ['web.example.com'], routes: [{ service: 'web' }] },
+      });
+    }), { cluster: 'cluster1', field: 'applications.web.ingress.hosts', contains: ['IST0145'] });
   });
 
   test('verification workloads: a namespace that is not a DNS-1123 label', () => {

@@ -204,6 +204,16 @@ describe('the verification workloads are an application', () => {
     expect(mesh.applications.factsOf(app.service('helloworld')!).clusters.map((c) => c.name)).toEqual(['cluster1', 'cluster2']);
   });
 
+  test('a user application called like the samples\' namespace keeps its name; the samples still render', () => {
+    const topology = {
+      ...DEFAULT_TOPOLOGY,
+      applications: [{ name: 'sample', namespace: 'shop', services: [{ name: 'web', ports: [{ port: 80, name: 'http' }] }], workloads: [{ name: 'web', image: 'nginx:1.27', placement: { clusters: ['cluster1'] } }] }],
+    };
+    const mesh = meshOf(topology);
+    expect(mesh.applications.all.map((a) => [a.name, a.namespace])).toEqual([['sample', 'shop'], ['sample-verification', 'sample']]);
+    expect(find(objectsByCluster(mesh).cluster2, 'Deployment', 'helloworld-v2', 'sample')).toBeDefined();
+  });
+
   test('a cluster with the Service only still gets helloworld\'s Service (curl calls it)', () => {
     const topology = { ...DEFAULT_TOPOLOGY, clusters: DEFAULT_TOPOLOGY.clusters.map((c, i) => (i === 1 ? { ...c, verificationWorkloads: {} } : c)) };
     const objects = objectsByCluster(meshOf(topology));

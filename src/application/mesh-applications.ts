@@ -90,6 +90,7 @@ export class MeshApplications {
   private readonly apps: Application[] = [];
   private cached?: ApplicationIndex;
   private verificationKey?: string;
+  private verificationMaterialized = false;
 
   constructor(private readonly mesh: Mesh, private readonly onChange: () => void) {}
 
@@ -122,11 +123,16 @@ export class MeshApplications {
   private prepare(): void {
     const key = JSON.stringify(this.mesh.clusters.map((c) => [c.name, c.verificationWorkloads ?? null]));
     if (this.verificationKey === key) return;
-    if (this.verificationKey !== undefined && this.verificationKey !== '[]' && this.apps.some((a) => a.node.id.startsWith('application-verification-'))) {
+    if (this.verificationMaterialized) {
       throw new Error('verification workloads were changed after the mesh was validated; declare them before validate()/build()');
     }
     this.verificationKey = key;
-    if (verificationProblems(this.mesh).length === 0) materializeVerificationWorkloads(this.mesh, (name, props) => this.add(name, props));
+    if (verificationProblems(this.mesh).length > 0) return; // reported by problems(); nothing to derive from
+    materializeVerificationWorkloads(this.mesh, (name, props) => {
+      this.verificationMaterialized = true;
+      // A user application may already be called like the namespace.
+      return this.add(this.apps.some((a) => a.name === name) ? `${name}-verification` : name, props);
+    });
   }
 
   /** The facts of a service. */
@@ -240,6 +246,33 @@ export class MeshApplications {
       });
     }
     problems.push(...this.consistencyProblems(apps));
+    problems.push(...this.ingressOverlapProblems(apps));
+    return problems;
+  }
+
+  /**
+   * Two applications' Gateways on one ingress gateway with overlapping hosts on the same port conflict
+   * (`istioctl analyze` IST0145): Istio keeps one of them.
+   */
+  private ingressOverlapProblems(apps: readonly Application[]): Problem[] {
+    const problems: Problem[] = [];
+    const overlaps = (a: readonly string[], b: readonly string[]) => a.some((x) => b.some((y) => x === '*' || y === '*' || x === y
+      || (x.startsWith('*.') && y.endsWith(x.slice(1))) || (y.startsWith('*.') && x.endsWith(y.slice(1)))));
+    const withIngress = apps.filter((a) => a.ingress);
+    for (let i = 0; i < withIngress.length; i++) {
+      for (let j = 0; j < i; j++) {
+        const a = withIngress[j].ingress!;
+        const b = withIngress[i].ingress!;
+        const shared = b.clusters.filter((c) => a.clusters.includes(c));
+        if (shared.length > 0 && overlaps(a.hosts, b.hosts)) {
+          problems.push({
+            cluster: shared[0].name, field: `${b.field}.hosts`, value: b.hosts,
+            message: `overlap the hosts of application "${withIngress[j].name}"'s ingress (${a.hosts.join(', ')}) on the same ingress gateway; Istio would keep only one of the conflicting Gateway servers (istioctl analyze IST0145)`,
+            fix: 'give each application its own host names (e.g. bookinfo.example.com), or expose both through one application',
+          });
+        }
+      }
+    }
     return problems;
   }
 

@@ -143,3 +143,23 @@ export function addTopologyApplications(mesh: Mesh, applications: readonly Topol
   }
   pending.forEach((f) => f());
 }
+
+/**
+ * Names an `applications` schema path in the vocabulary of the model's own problems: list indexes become
+ * the names written in the file (`applications.0.workloads.1.replica` becomes
+ * `applications.helloworld.workloads.sleep.replica`).
+ */
+export function locateApplicationPath(data: unknown, path: (string | number)[]): string {
+  const out: string[] = [];
+  let node: any = data;
+  path.forEach((segment, i) => {
+    const list = node;
+    node = node?.[segment];
+    const named = typeof segment === 'number' && i > 0 && ['applications', 'services', 'workloads'].includes(String(path[i - 1]))
+      && typeof node?.name === 'string' ? (path[i - 1] === 'workloads' && typeof node.version === 'string' ? `${node.name}-${node.version}` : node.name) : undefined;
+    if (named !== undefined && Array.isArray(list)) out.push(named);
+    else if (typeof segment === 'number') out[out.length - 1] += `[${segment}]`;
+    else out.push(segment);
+  });
+  return out.join('.');
+}

@@ -9,7 +9,7 @@ import { MeshValidationError, Problem, throwIfProblems } from '../problem';
 import { RemoteSecretDelivery } from '../remote-secret';
 import { SecretStoreKind } from '../secret-store';
 import { IssuerKind, TrustSource } from '../trust';
-import { addTopologyApplications, TopologyApplication } from './applications-loader';
+import { addTopologyApplications, locateApplicationPath, TopologyApplication } from './applications-loader';
 import { checkSchema } from './schema-check';
 import * as SCHEMA from './topology.schema.json';
 
@@ -93,6 +93,7 @@ export function readTopologyFile(file: string): unknown {
 
 /** Turns a schema path into the cluster it is about and the field in topology vocabulary. */
 function locate(data: unknown, path: (string | number)[]): { cluster?: string; field: string } {
+  if (path[0] === 'applications' && !Array.isArray(data)) return { field: locateApplicationPath(data, path) };
   const clustersAt = Array.isArray(data) ? 0 : path[0] === 'clusters' ? 1 : -1;
   if (clustersAt >= 0 && typeof path[clustersAt] === 'number') {
     const list = (Array.isArray(data) ? data : (data as any).clusters) as any[];
