@@ -376,3 +376,48 @@ describe('traffic and Services derived from the model', () => {
     expect(helmValues(remote).meshConfig).toBeUndefined();
   });
 });
+
+describe('patched values are checked where they land', () => {
+  const withPatch = (path: string, value: unknown, op?: 'add' | 'replace') => {
+    const mesh = new Mesh(new App(), 'mesh', { meshId: 'mesh1', secretStore: { name: 'mesh-secrets' } });
+    const c1 = mesh.addCluster('cluster1', { network: mesh.addNetwork('network1') });
+    mesh.addApplication('web').addWorkload('web', { image: 'nginx:1.27', version: 'v1', placement: { clusters: [c1] }, overrides: [{ cluster: c1, clusterOverrides: [{ path, value, op }] }] });
+    return mesh.validate().filter((p) => p.field.includes('clusterOverrides'));
+  };
+
+  test.each([
+    ['/spec/template/spec/containers/0/image', 'Not An Image', 'a container image'],
+    ['/spec/template/metadata/labels/version', 'v2', 'a selector that does not match the pod labels'],
+    ['/spec/replicas', -1, 'a replica count'],
+    ['/metadata/labels/tier', 'front end', 'Deployment labels with an invalid label'],
+  ])('%s = %j is rejected', (path, value, what) => {
+    const problems = withPatch(path, value, path.endsWith('tier') ? 'add' : 'replace');
+    expect(problems).toHaveLength(1);
+    expect(problems[0].message).toContain(what);
+    expect(problems[0].cluster).toBe('cluster1');
+  });
+
+  test('a valid patch passes', () => {
+    expect(withPatch('/spec/replicas', 3)).toEqual([]);
+  });
+});
+
+describe('the ingress gateway is Istio\'s gateway chart, like the east-west gateway', () => {
+  const objects = objectsByCluster(exampleMesh('bookinfo-primary-remote.yaml')).cluster1;
+  test.each(['ServiceAccount', 'Role', 'RoleBinding', 'Service', 'Deployment', 'HorizontalPodAutoscaler'])('%s differs from the east-west gateway\'s only in name, network and ports', (kind) => {
+    const ingress = withoutSyncWave(find(objects, kind, 'istio-ingressgateway', 'istio-system'));
+    const eastWest = JSON.parse(JSON.stringify(withoutSyncWave(find(objects, kind, 'istio-eastwestgateway', 'istio-system')))
+      .replace(/istio-eastwestgateway/g, 'istio-ingressgateway').replace(/"eastwestgateway"/g, '"ingressgateway"'));
+    const strip = (o: any) => {
+      delete o.metadata.labels?.['topology.istio.io/network'];
+      delete o.spec?.template?.metadata?.labels?.['topology.istio.io/network'];
+      if (o.spec?.template) delete o.spec.template.spec.containers[0].env;
+      if (o.kind === 'Service') {
+        delete o.spec.ports;
+        delete o.spec.loadBalancerIP; // the east-west gateway's pinned address
+      }
+      return o;
+    };
+    expect(strip(ingress)).toEqual(strip(eastWest));
+  });
+});

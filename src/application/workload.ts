@@ -172,6 +172,7 @@ export class Workload {
         cluster: cluster.name, field: `${at}[${e.index}].path`, value: o!.clusterOverrides![e.index].path, message: e.message,
         fix: 'point the patch at a field the Deployment has (see the rendered Deployment in dist/), or use a typed override (image, version, replicas, env)',
       }));
+      if (errors.length === 0 && o?.clusterOverrides?.length) errors.push(...patchedProblems(deployment, cluster.name, at));
       r = { deployment, errors };
       this.rendered.set(cluster, r);
     }
@@ -323,4 +324,43 @@ export class Workload {
     }
     return problems;
   }
+}
+
+/**
+ * Patches write arbitrary values: the patched Deployment is checked again where the values land (labels,
+ * selector, container names and images, replicas), so a patch cannot produce what a typed field could not.
+ */
+function patchedProblems(d: any, cluster: string, field: string): Problem[] {
+  const problems: Problem[] = [];
+  const bad = (what: string, value: unknown, allowed: string) => problems.push({
+    cluster, field, value, message: `produce ${what} Kubernetes would reject`, allowed, fix: 'correct the patch values',
+  });
+  const labels = (l: any, where: string): void => {
+    if (l === undefined) return;
+    if (l === null || typeof l !== 'object' || Array.isArray(l)) {
+      bad(`${where} that are not a map`, l, 'a map of label keys to values');
+      return;
+    }
+    for (const [k, v] of Object.entries(l)) {
+      if (typeof v !== 'string' || !isLabelValue(v) || !/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(k)) bad(`${where} with an invalid label`, { [k]: v }, 'label keys and values Kubernetes accepts');
+    }
+  };
+  labels(d.metadata?.labels, 'Deployment labels');
+  labels(d.spec?.template?.metadata?.labels, 'pod labels');
+  const selector = d.spec?.selector?.matchLabels ?? {};
+  for (const [k, v] of Object.entries(selector)) {
+    if (d.spec?.template?.metadata?.labels?.[k] !== v) bad('a selector that does not match the pod labels', { [k]: v }, 'selector labels that the pod template carries');
+  }
+  const replicas = d.spec?.replicas;
+  if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 0)) bad('a replica count', replicas, 'a whole number >= 0');
+  const containers = d.spec?.template?.spec?.containers;
+  if (!Array.isArray(containers) || containers.length === 0) {
+    bad('a pod without containers', containers, 'at least one container');
+  } else {
+    for (const c of containers) {
+      if (typeof c?.name !== 'string' || !isDnsLabel(c.name)) bad('a container name', c?.name, 'a DNS-1123 label');
+      if (typeof c?.image !== 'string' || !IMAGE.test(c.image)) bad('a container image', c?.image, 'registry/repository[:tag][@sha256:digest]');
+    }
+  }
+  return problems;
 }
