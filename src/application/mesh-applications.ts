@@ -158,6 +158,7 @@ export class MeshApplications {
     for (const app of this.apps) {
       for (const w of app.workloads) for (const s of w.called) addCaller(s, w);
       for (const s of app.services) {
+        for (const target of s.called) for (const w of app.workloadsOf(s)) addCaller(target, w);
         for (const c of s.allowedCallers) {
           const ws = 'ports' in c ? c.application.workloadsOf(c) : [c];
           for (const w of ws) addCaller(s, w);
@@ -226,9 +227,9 @@ export class MeshApplications {
           }
         });
       }
-      for (const w of app.workloads) {
-        w.called.forEach((s, i) => {
-          if (!inMesh(s.application)) problems.push({ field: `${w.field}.calls[${i}]`, value: s.name, message: 'names a service that is not in this mesh', fix: 'call a service declared in this mesh' });
+      for (const from of [...app.services, ...app.workloads]) {
+        from.called.forEach((s, i) => {
+          if (!inMesh(s.application)) problems.push({ field: `${from.field}.calls[${i}]`, value: s.name, message: 'names a service that is not in this mesh', fix: 'call a service declared in this mesh' });
         });
       }
       (app.ingress?.exposed ?? []).forEach((e, i) => {

@@ -70,6 +70,7 @@ export class ApplicationService {
   public readonly loadBalancing?: LoadBalancingProps;
   private readonly _routes: RouteProps[] = [];
   private readonly _callers: (ApplicationService | Workload)[] = [];
+  private readonly _calls: ApplicationService[] = [];
 
   /** @internal use `Application.addService()` */
   constructor(application: Application, name: string, props: ServiceProps) {
@@ -111,6 +112,17 @@ export class ApplicationService {
   public allowCallsFrom(...callers: (ApplicationService | Workload)[]): void {
     this.application._changed();
     this._callers.push(...callers);
+  }
+
+  /** Declares that every workload of this service calls `services` (see `Workload.calls`). */
+  public calls(...services: ApplicationService[]): void {
+    this.application._changed();
+    this._calls.push(...services);
+  }
+
+  /** The services its workloads call. */
+  public get called(): readonly ApplicationService[] {
+    return [...this._calls];
   }
 
   /** The admitted callers. */

@@ -23,6 +23,7 @@ export interface TopologyApplication {
     readonly routes?: readonly RouteProps[];
     readonly loadBalancing?: LoadBalancingProps;
     readonly allowCallsFrom?: readonly string[];
+    readonly calls?: readonly string[];
   }[];
   readonly workloads?: readonly {
     readonly name: string;
@@ -123,6 +124,10 @@ export function addTopologyApplications(mesh: Mesh, applications: readonly Topol
     }
     for (const s of a.services ?? []) {
       const service = services.get(s.name)!;
+      pending.push(() => (s.calls ?? []).forEach((ref, i) => {
+        const target = resolve(ref, `${field}.services.${s.name}.calls[${i}]`);
+        if (target) service.calls(target);
+      }));
       pending.push(() => (s.allowCallsFrom ?? []).forEach((ref, i) => {
         const caller = resolve(ref, `${field}.services.${s.name}.allowCallsFrom[${i}]`);
         if (caller) service.allowCallsFrom(caller);
