@@ -4,11 +4,12 @@ import * as os from 'os';
 import * as path from 'path';
 
 /**
- * `npm run bench [-- --disk] [--write] [--sizes 10,50] [--repeat N]`: synthesizes generated multi-primary,
+ * `npm run bench [-- --disk] [--write] [--sizes 10,50] [--app-sizes 10,50] [--repeat N]`: synthesizes generated multi-primary,
  * multi-network meshes (bench/topology.ts) of 10, 50, 100 and 200 clusters and prints, per size: objects,
  * wall time, peak RSS and µs per object of our synth, and, on the same objects in the same run, the JSON
  * floor (JSON.stringify + write to the same files) and cdk8s's own App.synth. Then the default topology's
- * app-alone time and `cdk8s synth` against an empty cdk8s app. `--write` also writes bench/RESULTS.md.
+ * app-alone time and `cdk8s synth` against an empty cdk8s app, and the application-heavy topology
+ * (bench/topology.ts benchApplicationTopology) at `--app-sizes`. `--write` also writes bench/RESULTS.md.
  *
  * Each measurement runs in a fresh process (bench/run.ts); ours and the floor run `--repeat` times
  * (default 3) alternately and the best is kept, cdk8s once (it is slow). Output goes to tmpfs
