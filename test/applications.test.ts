@@ -421,3 +421,24 @@ describe('the ingress gateway is Istio\'s gateway chart, like the east-west gate
     expect(strip(ingress)).toEqual(strip(eastWest));
   });
 });
+
+describe('traffic reproduces samples/bookinfo/networking', () => {
+  const mesh = exampleMesh('bookinfo-primary-remote.yaml');
+  const app = mesh.applications.all[0];
+  app.service('reviews')!.addRoute({ to: [{ subset: 'v1', weight: 80 }, { subset: 'v2', weight: 20 }] });
+  const objects = objectsByCluster(mesh);
+
+  test('virtual-service-reviews-80-20.yaml', () => {
+    const [sample] = fixtureDocs('istio', 'bookinfo-virtual-service-reviews-80-20.yaml');
+    expect(withoutSyncWave(find(objects.cluster1, 'VirtualService', 'reviews', 'bookinfo'))).toEqual(inNamespace(sample, 'bookinfo'));
+  });
+
+  test('the reviews DestinationRule of destination-rule-all.yaml: one subset per placed version', () => {
+    const sample = fixtureDocs('istio', 'bookinfo-destination-rule-all.yaml').find((d) => d?.metadata.name === 'reviews');
+    expect(withoutSyncWave(find(objects.cluster1, 'DestinationRule', 'reviews', 'bookinfo'))).toEqual(inNamespace(sample, 'bookinfo'));
+  });
+
+  test('Istio config for a remote\'s workloads lives in its primary, where istiod reads it', () => {
+    expect(objects.cluster2.some((o) => o.kind === 'DestinationRule' || o.kind === 'VirtualService')).toBe(false);
+  });
+});
