@@ -193,6 +193,18 @@ describe('example 3: URI routing to a subset through the ingress, cross-cluster 
   });
 });
 
+test('cluster-local services reach Argo CD\'s Helm values and the Sail Operator Istio resource alike (one values tree)', () => {
+  const topology: any = require('js-yaml').load(require('fs').readFileSync(path.join(PROJECT_ROOT, 'examples', 'bookinfo-routing-authorization.yaml'), 'utf8'));
+  const expected = [{ settings: { clusterLocal: true }, hosts: ['details.bookinfo.svc.cluster.local'] }];
+  const helm = meshOf({ ...topology, argoCd: { repoURL: 'https://git.example.com/mesh.git' } });
+  const apps = outputTree(helm);
+  const application = require('../src').parseYamlDocuments(apps['_argocd/application_argocd_mesh1-cluster1.yaml'])[0];
+  const istiod = application.spec.sources.find((s: any) => s.chart === 'istiod');
+  expect(istiod.helm.valuesObject.meshConfig.serviceSettings).toEqual(expected);
+  const sail = objectsByCluster(meshOf({ ...topology, argoCd: { repoURL: 'https://git.example.com/mesh.git', istioInstall: 'sailOperator' } })).cluster1;
+  expect(sail.find((o) => o.kind === 'Istio').spec.values.meshConfig.serviceSettings).toEqual(expected);
+});
+
 describe('the verification workloads are an application', () => {
   test('the default topology declares them once per namespace, helloworld per version', () => {
     const mesh = meshOf(DEFAULT_TOPOLOGY);
