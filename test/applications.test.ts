@@ -454,3 +454,7 @@ describe('traffic reproduces samples/bookinfo/networking', () => {
     expect(objects.cluster2.some((o) => o.kind === 'DestinationRule' || o.kind === 'VirtualService')).toBe(false);
   });
 });
+
+test.each(['bookinfo-primary-remote.yaml', 'helloworld-primary-remote-multi-network.yaml', 'bookinfo-routing-authorization.yaml'])('%s re-synthesizes byte-identically', (name) => {
+  expect(outputTree(exampleMesh(name))).toEqual(outputTree(exampleMesh(name)));
+});
