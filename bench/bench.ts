@@ -4,13 +4,14 @@ import * as os from 'os';
 import * as path from 'path';
 
 /**
- * `npm run bench [-- --disk] [--write] [--sizes 10,50] [--invalid-sizes 500,2000] [--invalid-only] [--repeat N]`:
+ * `npm run bench [-- --disk] [--write] [--sizes 10,50] [--app-sizes 10,50] [--invalid-sizes 500,2000] [--invalid-only] [--repeat N]`:
  * rejects generated invalid topologies of 500, 1,000 and 2,000 clusters (time and memory of parse and
  * validation, which must stay linear); synthesizes generated multi-primary,
  * multi-network meshes (bench/topology.ts) of 10, 50, 100 and 200 clusters and prints, per size: objects,
  * wall time, peak RSS and µs per object of our synth, and, on the same objects in the same run, the JSON
  * floor (JSON.stringify + write to the same files) and cdk8s's own App.synth. Then the default topology's
- * app-alone time and `cdk8s synth` against an empty cdk8s app. `--write` also writes bench/RESULTS.md.
+ * app-alone time and `cdk8s synth` against an empty cdk8s app, and the application-heavy topology
+ * (bench/topology.ts benchApplicationTopology) at `--app-sizes`. `--write` also writes bench/RESULTS.md.
  *
  * Each measurement runs in a fresh process (bench/run.ts); ours and the floor run `--repeat` times
  * (default 3) alternately and the best is kept, cdk8s once (it is slow). Output goes to tmpfs
@@ -25,6 +26,7 @@ const option = (name: string, fallback: string) => {
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
 const sizes = option('--sizes', '10,50,100,200').split(',').map(Number);
+const appSizes = option('--app-sizes', '10,50').split(',').map(Number);
 const repeat = Number(option('--repeat', '3'));
 const outRoot = flag('--disk') || !fs.existsSync('/dev/shm') ? path.join(ROOT, '.bench-out') : fs.mkdtempSync('/dev/shm/cdk8s-istio-bench-');
 
@@ -114,6 +116,18 @@ if (flag('--invalid-only')) {
 const mean = perObject.reduce((a, b) => a + b, 0) / perObject.length;
 say();
 say(`µs/object spread: ${Math.min(...perObject).toFixed(1)}–${Math.max(...perObject).toFixed(1)} (${(((Math.max(...perObject) - mean) / mean) * 100).toFixed(0)}% above, ${(((mean - Math.min(...perObject)) / mean) * 100).toFixed(0)}% below the mean).`);
+
+// Applications: 20 services placed on every cluster with two versions, routes, locality and authorization.
+say();
+say('| application-heavy: clusters | objects | ours (ms) | µs/object | marginal µs/object | peak RSS (MiB) |');
+say('| ---: | ---: | ---: | ---: | ---: | ---: |');
+let previousApps: Run | undefined;
+for (const n of appSizes) {
+  const r = best('apps', n, repeat);
+  const marginal = previousApps ? (((r.ms - previousApps.ms) * 1000) / (r.objects - previousApps.objects)).toFixed(1) : '–';
+  previousApps = r;
+  say(`| ${n} | ${r.objects} | ${r.ms} | ${((r.ms * 1000) / r.objects).toFixed(1)} | ${marginal} | ${r.rssMiB} |`);
+}
 
 // The default topology: our app alone, and through the cdk8s CLI next to an empty cdk8s app.
 const scratch = fs.mkdtempSync(path.join(outRoot, 'default-'));

@@ -8,7 +8,7 @@ import { synthesizeMesh } from '../src/synth';
 import { MeshValidationError } from '../src/problem';
 import { meshFromTopology } from '../src/topology/loader';
 import { parseTopologyText } from '../src/topology/topology-text';
-import { benchTopology, invalidBenchTopology, placeServices } from './topology';
+import { benchApplicationTopology, benchTopology, invalidBenchTopology, placeServices } from './topology';
 
 /**
  * One measurement in a fresh process: `node lib/bench/run.js <ours|floor|cdk8s> <clusters>` (output under
@@ -20,8 +20,10 @@ import { benchTopology, invalidBenchTopology, placeServices } from './topology';
  * - cdk8s: the same model, then cdk8s's own `App.synth()` writing them (one YAML file per chart).
  * - invalid: rejecting an invalid topology file (bench/topology.ts invalidBenchTopology): parse, schema,
  *   model and validation, up to the formatted error; `objects` is then the number of problems found.
+ * - apps: the full synth of the application-heavy topology (benchApplicationTopology: services placed on
+ *   every cluster with subsets, overrides, routes, locality and authorization), after a warm-up.
  */
-type Mode = 'ours' | 'floor' | 'cdk8s' | 'invalid';
+type Mode = 'ours' | 'floor' | 'cdk8s' | 'invalid' | 'apps';
 
 function peakRssMiB(): number {
   const status = fs.readFileSync('/proc/self/status', 'utf8');
@@ -65,7 +67,15 @@ function main(): void {
     process.stdout.write(JSON.stringify({ mode, clusters: n, objects, ms: Math.round(ms), rssMiB: peakRssMiB() }) + '\n');
     return;
   }
-  if (mode === 'ours') {
+  if (mode === 'apps') {
+    synthesizeMesh(meshFromTopology(new App(), 'mesh', benchApplicationTopology(2)), { outdir: `${out}-warmup` });
+    const t0 = process.hrtime.bigint();
+    const mesh = meshFromTopology(new App(), 'mesh', benchApplicationTopology(n));
+    synthesizeMesh(mesh, { outdir: out });
+    ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    objects = mesh.clusters.reduce((sum, c) => sum + fs.readdirSync(path.join(out, c.name), { recursive: true }).filter((f) => String(f).endsWith('.yaml') && !String(f).endsWith('kustomization.yaml')).length, 0)
+      + (fs.existsSync(path.join(out, '_argocd')) ? fs.readdirSync(path.join(out, '_argocd')).length - 1 : 0);
+  } else if (mode === 'ours') {
     // Warm-up: a 2-cluster synth first, so that the first calls' lazy compilation (~100 ms, the same for
     // every size) does not hide how the cost per object scales.
     synthesizeMesh(buildMesh(new App(), 2), { outdir: `${out}-warmup` });

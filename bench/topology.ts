@@ -94,3 +94,40 @@ export function invalidBenchTopology(n: number): string {
   };
   return JSON.stringify(doc, null, 1);
 }
+
+/**
+ * An application-heavy topology: the mesh of benchTopology(n) with one application of SERVICES services
+ * placed on every cluster, each with two versions (v2 through a KubeFed-style override on every other
+ * cluster), a weighted route over both subsets, locality failover and an allowed caller.
+ */
+export function benchApplicationTopology(n: number): TopologyDocument {
+  const base = benchTopology(n);
+  const clusters = base.clusters.map((c) => c.clusterName);
+  const services = Array.from({ length: SERVICES }, (_, s) => `svc${s + 1}`);
+  return {
+    ...base,
+    applications: [{
+      name: 'apps',
+      services: services.map((name, s) => ({
+        name,
+        ports: [{ port: 8080, name: 'http' }],
+        routes: [{ to: [{ subset: 'v1', weight: 90 }, { subset: 'v2', weight: 10 }] }],
+        loadBalancing: { locality: { failover: [{ from: 'region1', to: 'region2' }] } },
+        allowCallsFrom: s > 0 ? [services[s - 1]] : [],
+      })),
+      workloads: services.map((name) => ({
+        name,
+        version: 'v1',
+        image: `registry.example.com/${name}:1.0`,
+        serviceAccount: { name },
+        replicas: 2,
+        ports: [8080],
+        placement: { clusters },
+        overrides: clusters.filter((_, i) => i % 2 === 1).map((clusterName) => ({
+          clusterName, version: 'v2',
+          clusterOverrides: [{ path: '/spec/template/spec/containers/0/image', value: `registry.example.com/${name}:2.0` }],
+        })),
+      })),
+    }],
+  };
+}

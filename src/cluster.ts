@@ -26,7 +26,8 @@ import { checkHost, isHost, unreachableHostProblem } from './host';
 import { checkUrl, isUrl } from './url';
 import type { Network } from './network';
 import { Problem } from './problem';
-import { VerificationWorkloads, VerificationWorkloadsProps, verificationWorkloadsProblems } from './verification-workloads';
+import { withServiceSettings } from './application/service-settings';
+import { clusterVerificationProblems, VerificationWorkloadsProps } from './verification-workloads';
 
 /** Props of a cluster, given to `Mesh.addCluster()`. */
 export interface ClusterProps {
@@ -218,6 +219,11 @@ export class Cluster extends Chart {
     return this.verification !== undefined;
   }
 
+  /** The verification workloads' props, if declared (the mesh turns them into an application). */
+  public get verificationWorkloads(): VerificationWorkloadsProps | undefined {
+    return this.verification;
+  }
+
   /**
    * Adds the docs' verification workloads (namespace `sample`, helloworld, curl) to this cluster.
    */
@@ -246,7 +252,7 @@ export class Cluster extends Chart {
   public get installInputs(): InstallInputs {
     // Derived from the whole mesh and asked for by several outputs: computed once per mesh shape.
     if (this.inputsCache?.revision !== this.mesh.revision) {
-      this.inputsCache = { revision: this.mesh.revision, inputs: this.computeInstallInputs() };
+      this.inputsCache = { revision: this.mesh.revision, inputs: withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts()) };
     }
     return this.inputsCache.inputs;
   }
@@ -372,10 +378,7 @@ export class Cluster extends Chart {
     problems.push(...this.eastWestGatewayProblems());
     problems.push(...this.argoCdDestinationProblems());
     problems.push(...this.externalControlPlaneProblems());
-    if (this.verification) {
-      const taken = [this.controlPlaneNamespace, ...(this.controlPlane.model === ControlPlaneModel.EXTERNAL ? [ISTIO_SYSTEM_NAMESPACE] : [])];
-      problems.push(...verificationWorkloadsProblems(cluster, this.verification, taken));
-    }
+    problems.push(...clusterVerificationProblems(this));
     return problems;
   }
 
@@ -603,10 +606,6 @@ export class Cluster extends Chart {
     }
 
     if (external) this.buildExternalControlPlane();
-
-    if (this.verification) {
-      new VerificationWorkloads(this, 'VerificationWorkloads', this.verification);
-    }
   }
 
   /**

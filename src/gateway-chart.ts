@@ -7,6 +7,8 @@ import { Phase } from './phase';
 export interface GatewayPort {
   readonly name: string;
   readonly port: number;
+  /** The port the proxy listens on. @default - `port` */
+  readonly targetPort?: number;
 }
 
 /** Props of {@link IstioGatewayChart}. */
@@ -112,7 +114,7 @@ export class IstioGatewayChart extends Construct {
         ports: ports.map((p) => ({
           name: p.name,
           port: p.port,
-          targetPort: k8s.IntOrString.fromNumber(p.port),
+          targetPort: k8s.IntOrString.fromNumber(p.targetPort ?? p.port),
           protocol: 'TCP',
         })),
         selector: { ...this.selectorLabels },

@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import { cidrsOverlap, parseCidrList } from './cidr';
+import { Application, ApplicationProps } from './application/application';
+import { MeshApplications } from './application/mesh-applications';
 import { argoCdApplicationName, ArgoCdApplications, ArgoCdProps, ArgoCdSettings } from './argocd';
 import { PrerequisiteInstall } from './argocd-prerequisites';
 import { Cluster, ClusterProps } from './cluster';
@@ -108,6 +110,8 @@ export class Mesh extends Construct {
 
   private readonly _networks = new Map<string, Network>();
   private readonly _clusters = new Map<string, Cluster>();
+  /** The applications and the index relating them to clusters. */
+  public readonly applications: MeshApplications;
   private built = false;
   /** Derived relationships, computed once per shape of the mesh (a mesh of hundreds of clusters asks often). */
   private index?: MeshIndex;
@@ -121,6 +125,7 @@ export class Mesh extends Construct {
     this.remoteSecretDelivery = props.remoteSecretDelivery ?? RemoteSecretDelivery.LABELLED_SECRETS;
     this.strictMtls = props.strictMtls ?? true;
     this.argoCd = props.argoCd ? new ArgoCdSettings(props.argoCd) : undefined;
+    this.applications = new MeshApplications(this, () => { this.index = undefined; });
     // Plain `App.synth()` users get the same checks as `synthesizeMesh()`.
     this.node.addValidation({ validate: () => this.validate().map(formatProblem) });
   }
@@ -148,6 +153,14 @@ export class Mesh extends Construct {
     this._clusters.set(name, cluster);
     this.index = undefined;
     return cluster;
+  }
+
+  /**
+   * Declares an application: services and workloads in one namespace, placed on clusters.
+   * @see Application
+   */
+  public addApplication(name: string, props: ApplicationProps = {}): Application {
+    return this.applications.add(name, props);
   }
 
   /** The networks, in declaration order. */
@@ -267,6 +280,7 @@ export class Mesh extends Construct {
     problems.push(...this.argoCdProblems());
     problems.push(...this.controlPlaneProblems());
     problems.push(...this.trustProblems());
+    problems.push(...this.applications.problems());
     return problems;
   }
 
@@ -278,8 +292,9 @@ export class Mesh extends Construct {
   public build(): void {
     if (this.built) return;
     throwIfProblems(this.validate());
+    for (const cluster of this.clusters) cluster._build();
+    this.applications.build();
     for (const cluster of this.clusters) {
-      cluster._build();
       for (const obj of apiObjectsOf(cluster)) annotateSyncWave(obj);
     }
     if (this.argoCd) {

@@ -28,18 +28,21 @@ export class Phase {
   public static readonly MESH_CONFIG = new Phase('50-mesh-config', 3);
   /** Application workloads (sidecar injection needs istiod and mesh config). */
   public static readonly WORKLOADS = new Phase('60-workloads', 4);
+  /** VirtualServices: after the DestinationRules whose subsets they use and the workloads they route to. */
+  public static readonly ROUTES = new Phase('70-routes', 5);
+
   /**
    * The links to other clusters (remote secrets, the remote-kubeconfig directory), last: each becomes
    * ready only once the other cluster has pushed its reader token, so nothing of this cluster may wait
    * for them. istiod watches them and picks each up when it arrives; adding or removing a cluster thus
    * never holds the other clusters' own objects (issue 10).
    */
-  public static readonly REMOTE_SECRETS = new Phase('70-remote-secrets', 5);
+  public static readonly REMOTE_SECRETS = new Phase('80-remote-secrets', 6);
 
   /** All phases in apply order. */
   public static readonly ALL: readonly Phase[] = [
     Phase.NAMESPACES, Phase.TRUST, Phase.ISTIO, Phase.CONTROL_PLANE, Phase.GATEWAYS, Phase.MESH_CONFIG, Phase.WORKLOADS,
-    Phase.REMOTE_SECRETS,
+    Phase.ROUTES, Phase.REMOTE_SECRETS,
   ];
 
   /** The phases applied before Istio is installed with Helm or istioctl. */

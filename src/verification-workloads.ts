@@ -1,10 +1,12 @@
-import { k8s } from './k8s';
-import { Construct } from 'constructs';
-import { INJECTION_LABEL } from './istio';
+import type { Application, ApplicationProps } from './application/application';
+import { ControlPlaneModel } from './control-plane';
+import type { Cluster } from './cluster';
+import { ISTIO_SYSTEM_NAMESPACE } from './istio';
+import type { Mesh } from './mesh';
 import { isDnsLabel, toDnsLabel } from './names';
 import type { Problem } from './problem';
 
-/** Props of {@link VerificationWorkloads}. */
+/** Props of the verification workloads of a cluster (`Cluster.addVerificationWorkloads()`). */
 export interface VerificationWorkloadsProps {
   /** Namespace of the samples. @default 'sample' */
   readonly namespace?: string;
@@ -17,6 +19,10 @@ export interface VerificationWorkloadsProps {
 
 /** Default namespace of the verification samples, as in the docs. */
 export const SAMPLE_NAMESPACE = 'sample';
+
+/** The images of Istio's samples (samples/helloworld/helloworld.yaml, samples/curl/curl.yaml, 1.30.3). */
+const helloworldImage = (version: string) => `registry.istio.io/release/examples-helloworld-${version}:1.0`;
+const CURL_IMAGE = 'docker.io/curlimages/curl:8.16.0';
 
 /** `helloworld-<version>` must stay a DNS-1123 label (63 characters). */
 const HELLOWORLD_VERSION_MAX = 63 - 'helloworld-'.length;
@@ -58,80 +64,57 @@ export function verificationWorkloadsProblems(cluster: string, props: Verificati
   return problems;
 }
 
+/** The problems of a cluster's verification workloads (see verificationWorkloadsProblems), if it has any. */
+export function clusterVerificationProblems(cluster: Cluster): Problem[] {
+  const v = cluster.verificationWorkloads;
+  if (!v) return [];
+  const taken = [cluster.controlPlaneNamespace, ...(cluster.controlPlane.model === ControlPlaneModel.EXTERNAL ? [ISTIO_SYSTEM_NAMESPACE] : [])];
+  return verificationWorkloadsProblems(cluster.name, v, taken);
+}
+
 /**
- * The workloads the multicluster docs use to verify an install: namespace `sample` with sidecar
- * injection, the `helloworld` Service (present in every cluster so that each cluster's istiod knows the
- * host), a `helloworld-<version>` Deployment, and `curl`. The objects mirror Istio's
- * `samples/helloworld/helloworld.yaml` and `samples/curl/curl.yaml` (1.30.3) field for field.
+ * The workloads the multicluster docs use to verify an install, as an instance of the application model:
+ * per namespace (default `sample`), an application with the `helloworld` Service (in every cluster with
+ * verification workloads, since `curl` calls it there), `helloworld` placed per version on the clusters
+ * that run it, and `curl` on every one of them. The objects equal Istio's `samples/helloworld/helloworld.yaml`
+ * and `samples/curl/curl.yaml` (1.30.3) field for field. Clusters hosting an external control plane are
+ * left out (the mesh reports them).
  *
  * @see https://istio.io/latest/docs/setup/install/multicluster/verify/
  */
-export class VerificationWorkloads extends Construct {
-  constructor(scope: Construct, id: string, props: VerificationWorkloadsProps = {}) {
-    super(scope, id);
-    const namespace = props.namespace ?? SAMPLE_NAMESPACE;
-
-    new k8s.KubeNamespace(this, 'Namespace', {
-      metadata: { name: namespace, labels: { [INJECTION_LABEL]: 'enabled' } },
-    });
-
-    new k8s.KubeService(this, 'HelloworldService', {
-      metadata: { name: 'helloworld', namespace, labels: { app: 'helloworld', service: 'helloworld' } },
-      spec: { ports: [{ port: 5000, name: 'http' }], selector: { app: 'helloworld' } },
-    });
-
-    if (props.helloworldVersion !== undefined) {
-      const version = props.helloworldVersion;
-      const labels = { app: 'helloworld', version };
-      new k8s.KubeDeployment(this, 'HelloworldDeployment', {
-        metadata: { name: `helloworld-${version}`, namespace, labels },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: { ...labels } },
-          template: {
-            metadata: { labels: { ...labels } },
-            spec: {
-              containers: [{
-                name: 'helloworld',
-                image: `registry.istio.io/release/examples-helloworld-${version}:1.0`,
-                resources: { requests: { cpu: k8s.Quantity.fromString('100m') } },
-                imagePullPolicy: 'IfNotPresent',
-                ports: [{ containerPort: 5000 }],
-              }],
-            },
-          },
-        },
+export function materializeVerificationWorkloads(mesh: Mesh, addApplication: (name: string, props: ApplicationProps) => Application): void {
+  const byNamespace = new Map<string, { cluster: (typeof mesh.clusters)[number]; version?: string }[]>();
+  for (const cluster of mesh.clusters) {
+    const v = cluster.verificationWorkloads;
+    if (!v || cluster.controlPlane.model === ControlPlaneModel.EXTERNAL) continue;
+    const ns = v.namespace ?? SAMPLE_NAMESPACE;
+    let entries = byNamespace.get(ns);
+    if (!entries) byNamespace.set(ns, entries = []);
+    entries.push({ cluster, version: v.helloworldVersion });
+  }
+  for (const [namespace, entries] of byNamespace) {
+    const app = addApplication(namespace, { namespace });
+    const helloworld = app.addService('helloworld', { ports: [{ port: 5000, name: 'http' }] });
+    const versions = [...new Set(entries.map((e) => e.version).filter((v): v is string => v !== undefined))];
+    for (const version of versions) {
+      app.addWorkload('helloworld', {
+        version,
+        image: helloworldImage(version),
+        requests: { cpu: '100m' },
+        ports: [5000],
+        placement: { clusters: entries.filter((e) => e.version === version).map((e) => e.cluster) },
       });
     }
-
-    new k8s.KubeServiceAccount(this, 'CurlServiceAccount', { metadata: { name: 'curl', namespace } });
-    new k8s.KubeService(this, 'CurlService', {
-      metadata: { name: 'curl', namespace, labels: { app: 'curl', service: 'curl' } },
-      spec: { ports: [{ port: 80, name: 'http' }], selector: { app: 'curl' } },
+    app.addService('curl', { ports: [{ port: 80, name: 'http' }] });
+    const curl = app.addWorkload('curl', {
+      image: CURL_IMAGE,
+      serviceAccount: { name: 'curl' },
+      command: ['/bin/sleep', 'infinity'],
+      terminationGracePeriodSeconds: 0,
+      volumeMounts: [{ mountPath: '/etc/curl/tls', name: 'secret-volume' }],
+      volumes: [{ name: 'secret-volume', secret: { secretName: 'curl-secret', optional: true } }],
+      placement: { clusters: entries.map((e) => e.cluster) },
     });
-    new k8s.KubeDeployment(this, 'CurlDeployment', {
-      metadata: { name: 'curl', namespace },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app: 'curl' } },
-        template: {
-          metadata: { labels: { app: 'curl' } },
-          spec: {
-            terminationGracePeriodSeconds: 0,
-            serviceAccountName: 'curl',
-            containers: [{
-              name: 'curl',
-              image: 'docker.io/curlimages/curl:8.16.0',
-              command: ['/bin/sleep', 'infinity'],
-              imagePullPolicy: 'IfNotPresent',
-              volumeMounts: [{ mountPath: '/etc/curl/tls', name: 'secret-volume' }],
-            }],
-            volumes: [{ name: 'secret-volume', secret: { secretName: 'curl-secret', optional: true } }],
-          },
-        },
-      },
-    });
-
-    // The Namespace falls in Phase.NAMESPACES and everything else in Phase.WORKLOADS by default.
+    curl.calls(helloworld);
   }
 }

@@ -69,7 +69,7 @@ describe('first sync: ordering as Argo CD applies the output', () => {
   });
 
   test('Argo CD Applications only through the app of apps: prerequisites first, serving clusters before their remotes', () => {
-    const { model, result } = run(loadTopologyFile(new App(), 'mesh', exampleFiles().find((f) => f.endsWith('primary-remote.yaml'))!));
+    const { model, result } = run(loadTopologyFile(new App(), 'mesh', exampleFiles().find((f) => f.endsWith('/primary-remote.yaml'))!));
     const index = (name: string) => result.appOrder.indexOf(name);
     expect(index('mesh1-cluster1-external-secrets')).toBeLessThan(index('mesh1-cluster1'));
     expect(index('mesh1-cluster1')).toBeLessThan(index('mesh1-cluster2'));
@@ -83,7 +83,7 @@ describe('first sync: ordering as Argo CD applies the output', () => {
   });
 
   test('the model catches what issue 10 found: a remote secret that holds the sync deadlocks primary-remote', () => {
-    const mesh = loadTopologyFile(new App(), 'mesh', exampleFiles().find((f) => f.endsWith('primary-remote.yaml'))!);
+    const mesh = loadTopologyFile(new App(), 'mesh', exampleFiles().find((f) => f.endsWith('/primary-remote.yaml'))!);
     const { result } = run(mesh, renderMesh(mesh), { withoutLinkOverride: true });
     // cluster1's link to cluster2 waits for cluster2's PushSecret, whose Application waits for cluster1.
     expect(result.stuck).toEqual(expect.arrayContaining([expect.objectContaining({
@@ -93,7 +93,7 @@ describe('first sync: ordering as Argo CD applies the output', () => {
   });
 
   test('the model catches what issue 10 found: an external control plane ordered after its config cluster deadlocks', () => {
-    const mesh = loadTopologyFile(new App(), 'mesh', exampleFiles().find((f) => f.endsWith('external-control-plane.yaml'))!);
+    const mesh = loadTopologyFile(new App(), 'mesh', exampleFiles().find((f) => f.endsWith('/external-control-plane.yaml'))!);
     const files = renderMesh(mesh).map((f) => (f.path === '_argocd/application_argocd_mesh1-external.yaml'
       ? { ...f, content: f.content.replace("argocd.argoproj.io/sync-wave: '0'", "argocd.argoproj.io/sync-wave: '1'") } : f));
     const { result } = run(mesh, files);

@@ -31,7 +31,7 @@ describe('hostile names: tlsServerName', () => {
 
   test('accepts a DNS name and an IP', () => {
     const tree = expectAccepted(twoPrimaries({ tlsServerName: '10.0.0.1' }, { tlsServerName: 'c2.internal' }));
-    expect(tree['cluster1/70-remote-secrets/externalsecret_istio-system_istio-remote-secret-cluster2.yaml']).toMatch(/tls-server-name: ['"]?c2\.internal['"]?\s/);
+    expect(tree['cluster1/80-remote-secrets/externalsecret_istio-system_istio-remote-secret-cluster2.yaml']).toMatch(/tls-server-name: ['"]?c2\.internal['"]?\s/);
   });
 });
 

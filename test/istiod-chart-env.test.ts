@@ -94,7 +94,7 @@ describe('istiod chart env (test/fixtures/istio/istiod-deployment.yaml.tmpl)', (
   });
 
   test('the external istiod still runs with the config cluster\'s ID: the chart renders it from global.multiCluster.clusterName', () => {
-    const mesh = loadTopologyFile(new App(), 'mesh', exampleFiles().find((f) => f.endsWith('external-control-plane.yaml'))!);
+    const mesh = loadTopologyFile(new App(), 'mesh', exampleFiles().find((f) => f.endsWith('/external-control-plane.yaml'))!);
     const release = mesh.cluster('external')!.installInputs.releases.find((r) => r.namespace === 'external-istiod')!;
     expect((release.values as any).global.multiCluster.clusterName).toBe('cluster1');
     expect((release.values as any).env.CLUSTER_ID).toBeUndefined();

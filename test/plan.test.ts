@@ -86,7 +86,7 @@ describe('plan: what a fresh synth would change, field by field', () => {
     for (const c of ['cluster1', 'cluster2']) {
       const s = section(out, c);
       expect(s).toContain('  + ExternalSecret istio-system/istio-remote-secret-cluster3\n');
-      expect(s).toMatch(/ {2}~ 70-remote-secrets\/kustomization\.yaml\n {6}\+ resources\[\d+\]: externalsecret_istio-system_istio-remote-secret-cluster3\.yaml\n/);
+      expect(s).toMatch(/ {2}~ 80-remote-secrets\/kustomization\.yaml\n {6}\+ resources\[\d+\]: externalsecret_istio-system_istio-remote-secret-cluster3\.yaml\n/);
       expect(s).not.toMatch(/^ {2}- /m);
     }
     const added = render(three).filter((f) => f.path.startsWith('cluster3/')).length;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as jsyaml from 'js-yaml';
 import { App } from 'cdk8s';
-import { DEFAULT_TOPOLOGY, Mesh, MeshValidationError, RemoteSecretDelivery, TrustSource } from '../src';
+import { DEFAULT_TOPOLOGY, Mesh, MeshValidationError, Phase, RemoteSecretDelivery, TrustSource } from '../src';
 import { renderEsoTemplate } from './support/eso-template';
 import { find, fixturePath, helmValues, istioOperatorOf, meshOf, objectsByCluster, PROJECT_ROOT } from './support/mesh';
 
@@ -159,7 +159,7 @@ describe('reader identity in the source cluster equals Istio\'s charts', () => {
     const wave = (o: any) => Number(o.metadata.annotations['argocd.argoproj.io/sync-wave']);
     expect(wave(find(objects.cluster2, 'ServiceAccount', 'istio-reader-service-account'))).toBe(-1);
     expect(wave(find(objects.cluster2, 'ExternalSecret', 'cacerts'))).toBe(-1);
-    expect(wave(find(objects.cluster1, 'ExternalSecret', 'istio-remote-secret-cluster2'))).toBe(5); // last: links never gate (issue 10)
+    expect(wave(find(objects.cluster1, 'ExternalSecret', 'istio-remote-secret-cluster2'))).toBe(Phase.REMOTE_SECRETS.wave); // last: links never gate (issue 10)
   });
 });
 

@@ -1,3 +1,4 @@
+import { applicationDiagramLines, applicationsReadme } from '../application/readme';
 import { ARGOCD_DIR } from '../argocd';
 import { ARGOCD_HEALTH_CHECKS_FILE } from '../argocd-health';
 import type { Cluster } from '../cluster';
@@ -38,6 +39,7 @@ export function meshDiagram(mesh: Mesh): string {
       const parts = [`<b>${c.name}</b>`, modelText(c)];
       if (c.controlPlane.runsIstiod) parts.push('istiod');
       if (c.hasEastWestGateway) parts.push(`east-west gateway${c.eastWestGatewayAddress ? ` ${c.eastWestGatewayAddress}` : ''}`);
+      parts.push(...applicationDiagramLines(mesh, c));
       lines.push(`    ${id.get(c)}[${label(parts.join('<br/>'))}]`);
     }
     lines.push('  end');
@@ -90,6 +92,7 @@ export function meshReadme(mesh: Mesh, objectsByCluster: ReadonlyMap<Cluster, re
     meshDiagram(mesh),
     '```',
     '',
+    ...applicationsReadme(mesh),
     '## What each directory contains',
     '',
     `Apply \`dist/<cluster>\` with \`kubectl apply -k\` (phase by phase, Istio installed from \`_install-inputs/<cluster>\` after \`${Phase.BEFORE_ISTIO.map((p) => p.folder).join('` and `')}\`)`

@@ -11,6 +11,7 @@ import { MeshValidationError, Problem, throwIfProblems } from '../problem';
 import { RemoteSecretDelivery } from '../remote-secret';
 import { SecretStoreKind } from '../secret-store';
 import { IssuerKind, TrustSource } from '../trust';
+import { addTopologyApplications, locateApplicationPath, TopologyApplication } from './applications-loader';
 import { checkSchema } from './schema-check';
 import { readTopologyText, TopologyText } from './topology-text';
 import * as SCHEMA from './topology.schema.json';
@@ -70,6 +71,7 @@ export interface TopologyDocument {
     readonly prerequisites?: { readonly [K in 'externalSecrets' | 'certManager']?: TopologyPrerequisite };
   };
   readonly clusters: TopologyCluster[];
+  readonly applications?: readonly TopologyApplication[];
 }
 
 /** Maps the file's `trust` section to a TrustSource, or a problem. */
@@ -186,6 +188,7 @@ function withSettings(data: unknown, settings: TopologySettings | undefined): { 
 
 /** Turns a schema path into the cluster it is about and the field in topology vocabulary. */
 function locate(data: unknown, path: (string | number)[]): { cluster?: string; field: string } {
+  if (path[0] === 'applications' && !Array.isArray(data)) return { field: locateApplicationPath(data, path) };
   const clustersAt = Array.isArray(data) ? 0 : path[0] === 'clusters' ? 1 : -1;
   if (clustersAt >= 0 && typeof path[clustersAt] === 'number') {
     const list = (Array.isArray(data) ? data : (data as any).clusters) as any[];
@@ -387,6 +390,8 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
       standInServer = cl;
     }
   }
+
+  addTopologyApplications(mesh, doc.applications, problems);
 
   // When declarations were already rejected, "the mesh has no cluster" would only restate them.
   const meshProblems = mesh.validate().filter((p) => !(problems.length > 0 && p.field === 'clusters')

@@ -1,0 +1,170 @@
+import type { Application } from '../application/application';
+import type { ExposeProps } from '../application/ingress';
+import type { ClusterOverride, PatchOverride } from '../application/placement';
+import type { ApplicationService, ServicePortProps } from '../application/service';
+import type { HttpMatch, LoadBalancingProps, RouteProps } from '../application/traffic';
+import type { WorkloadServiceAccount, WorkloadVolume } from '../application/workload';
+import type { Cluster } from '../cluster';
+import type { Mesh } from '../mesh';
+import { didYouMean } from '../names';
+import type { Problem } from '../problem';
+
+/** One application of a topology file (see topology.schema.json, `$defs.application`). */
+export interface TopologyApplication {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly defaultDeny?: boolean;
+  readonly services?: readonly {
+    readonly name: string;
+    readonly ports: readonly ServicePortProps[];
+    readonly headless?: boolean;
+    readonly clusterLocal?: boolean;
+    readonly subsetsByCluster?: boolean;
+    readonly routes?: readonly RouteProps[];
+    readonly loadBalancing?: LoadBalancingProps;
+    readonly allowCallsFrom?: readonly string[];
+    readonly calls?: readonly string[];
+  }[];
+  readonly workloads?: readonly {
+    readonly name: string;
+    readonly version?: string;
+    readonly image: string;
+    readonly replicas?: number;
+    readonly env?: { readonly [name: string]: string };
+    readonly requests?: { readonly cpu?: string; readonly memory?: string };
+    readonly limits?: { readonly cpu?: string; readonly memory?: string };
+    readonly serviceAccount?: WorkloadServiceAccount;
+    readonly ports?: readonly number[];
+    readonly command?: readonly string[];
+    readonly args?: readonly string[];
+    readonly volumes?: readonly WorkloadVolume[];
+    readonly volumeMounts?: readonly { readonly name: string; readonly mountPath: string }[];
+    readonly podAnnotations?: { readonly [key: string]: string };
+    readonly terminationGracePeriodSeconds?: number;
+    readonly imagePullPolicy?: 'IfNotPresent' | 'Always' | 'Never';
+    readonly placement: { readonly clusters: readonly string[] };
+    readonly overrides?: readonly {
+      readonly clusterName: string;
+      readonly image?: string;
+      readonly version?: string;
+      readonly replicas?: number;
+      readonly env?: { readonly [name: string]: string };
+      readonly clusterOverrides?: readonly PatchOverride[];
+    }[];
+    readonly calls?: readonly string[];
+  }[];
+  readonly ingress?: {
+    readonly clusters: readonly string[];
+    readonly hosts?: readonly string[];
+    readonly tls?: { readonly credentialName: string };
+    readonly routes: readonly ({ readonly service: string } & ExposeProps & { readonly match?: readonly HttpMatch[] })[];
+  };
+}
+
+/**
+ * Declares the file's applications on the mesh through the same API a TypeScript user calls, after its
+ * clusters. References by name (clusters, services) that resolve to nothing become problems.
+ */
+export function addTopologyApplications(mesh: Mesh, applications: readonly TopologyApplication[] | undefined, problems: Problem[]): void {
+  if (!applications) return;
+  const clusterNames = () => mesh.clusters.map((c) => c.name);
+  const cluster = (name: string, field: string): Cluster | undefined => {
+    const c = mesh.cluster(name);
+    if (!c) {
+      const guess = didYouMean(name, clusterNames());
+      problems.push({ field, value: name, message: 'names a cluster that is not in the topology', allowed: clusterNames().join(', '), fix: guess ? `did you mean "${guess}"?` : 'name a declared cluster' });
+    }
+    return c;
+  };
+  const clusters = (names: readonly string[], field: string) => names.map((n, i) => cluster(n, `${field}[${i}]`)).filter((c): c is Cluster => c !== undefined);
+
+  const declared = new Map<string, Application>();
+  const pending: (() => void)[] = []; // references between applications resolve once all are declared
+  for (const a of applications) {
+    const field = `applications.${a.name}`;
+    if (declared.has(a.name)) {
+      problems.push({ field, value: a.name, message: 'is declared twice', fix: 'give every application a unique name' });
+      continue;
+    }
+    const app = mesh.addApplication(a.name, { namespace: a.namespace, defaultDeny: a.defaultDeny });
+    declared.set(a.name, app);
+    const services = new Map<string, ApplicationService>();
+    for (const s of a.services ?? []) {
+      const service = app.addService(s.name, { ports: s.ports, headless: s.headless, clusterLocal: s.clusterLocal, subsetsByCluster: s.subsetsByCluster, loadBalancing: s.loadBalancing });
+      if (!services.has(s.name)) services.set(s.name, service);
+      for (const r of s.routes ?? []) service.addRoute(r);
+    }
+    const resolve = (ref: string, at: string): ApplicationService | undefined => {
+      const [appName, serviceName] = ref.includes('/') ? ref.split('/', 2) : [a.name, ref];
+      const target = declared.get(appName);
+      const found = target?.service(serviceName);
+      if (!found) {
+        const known = [...declared.values()].flatMap((x) => x.services.map((s) => (x === app ? s.name : `${x.name}/${s.name}`)));
+        const guess = didYouMean(ref, known);
+        problems.push({
+          field: at, value: ref, message: target ? `names no service of application "${appName}"` : 'names a service that is not in the mesh (no such application)',
+          allowed: known.join(', ') || 'no service is declared', fix: guess ? `did you mean "${guess}"?` : 'name a declared service (<service> or <application>/<service>)',
+        });
+      }
+      return found;
+    };
+    for (const w of a.workloads ?? []) {
+      const wf = `${field}.workloads.${w.version !== undefined ? `${w.name}-${w.version}` : w.name}`;
+      const overrides: ClusterOverride[] = [];
+      (w.overrides ?? []).forEach((o, i) => {
+        const c = cluster(o.clusterName, `${wf}.overrides[${i}].clusterName`);
+        if (c) overrides.push({ cluster: c, image: o.image, version: o.version, replicas: o.replicas, env: o.env, clusterOverrides: o.clusterOverrides });
+      });
+      const { placement, overrides: _o, calls, ...rest } = w;
+      const workload = app.addWorkload(w.name, { ...rest, placement: { clusters: clusters(placement.clusters, `${wf}.placement.clusters`) }, overrides });
+      pending.push(() => (calls ?? []).forEach((ref, i) => {
+        const s = resolve(ref, `${wf}.calls[${i}]`);
+        if (s) workload.calls(s);
+      }));
+    }
+    for (const s of a.services ?? []) {
+      const service = services.get(s.name)!;
+      pending.push(() => (s.calls ?? []).forEach((ref, i) => {
+        const target = resolve(ref, `${field}.services.${s.name}.calls[${i}]`);
+        if (target) service.calls(target);
+      }));
+      pending.push(() => (s.allowCallsFrom ?? []).forEach((ref, i) => {
+        const caller = resolve(ref, `${field}.services.${s.name}.allowCallsFrom[${i}]`);
+        if (caller) service.allowCallsFrom(caller);
+      }));
+    }
+    if (a.ingress) {
+      const ing = app.addIngress({ clusters: clusters(a.ingress.clusters, `${field}.ingress.clusters`), hosts: a.ingress.hosts, tls: a.ingress.tls });
+      a.ingress.routes.forEach((r, i) => {
+        const s = services.get(r.service);
+        if (!s) {
+          const guess = didYouMean(r.service, [...services.keys()]);
+          problems.push({ field: `${field}.ingress.routes[${i}].service`, value: r.service, message: 'names no service of the application', allowed: [...services.keys()].join(', ') || 'none declared', fix: guess ? `did you mean "${guess}"?` : 'expose a declared service' });
+          return;
+        }
+        ing.expose(s, { match: r.match, port: r.port, subset: r.subset });
+      });
+    }
+  }
+  pending.forEach((f) => f());
+}
+
+/**
+ * Names an `applications` schema path in the vocabulary of the model's own problems: list indexes become
+ * the names written in the file (`applications.0.workloads.1.replica` becomes
+ * `applications.helloworld.workloads.sleep.replica`).
+ */
+export function locateApplicationPath(data: unknown, path: (string | number)[]): string {
+  const out: string[] = [];
+  let node: any = data;
+  path.forEach((segment, i) => {
+    const list = node;
+    node = node?.[segment];
+    const named = typeof segment === 'number' && i > 0 && ['applications', 'services', 'workloads'].includes(String(path[i - 1]))
+      && typeof node?.name === 'string' ? (path[i - 1] === 'workloads' && typeof node.version === 'string' ? `${node.name}-${node.version}` : node.name) : undefined;
+    if (named !== undefined && Array.isArray(list)) out.push(named);
+    else if (typeof segment === 'number') out[out.length - 1] += `[${segment}]`;
+    else out.push(segment);
+  });
+  return out.join('.');
+}
