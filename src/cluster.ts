@@ -18,7 +18,7 @@ import {
 import { SailIstio } from './sail';
 import { SharedTrust } from './trust';
 import {
-  ANNOTATIONS_MAX_BYTES, annotationsSize, firstUnsafeCharacter, hasTemplateDelimiter, isDnsLabel, isDnsSubdomain, isLabelValue,
+  ANNOTATIONS_MAX_BYTES, annotationsSize, firstUnsafeCharacter, firstUntransportableCharacter, hasTemplateDelimiter, isDnsLabel, isDnsSubdomain, isLabelValue,
   qualifiedNameProblem, toDnsLabel, toDnsSubdomain,
 } from './names';
 import { parseIp, subnetProblem } from './cidr';
@@ -425,6 +425,9 @@ export class Cluster extends Chart {
       }
       if (typeof value !== 'string') {
         problems.push({ cluster, field, value, message: 'is not a string; annotation values are strings', fix: `quote the value, e.g. "${String(value)}"` });
+      } else {
+        const bad = firstUntransportableCharacter(value);
+        if (bad) problems.push({ cluster, field, value, message: `has a character kubectl, kustomize and Argo CD cannot read back (${bad})`, allowed: 'printable text, tabs and line breaks', fix: 'remove the control character' });
       }
     }
     const size = annotationsSize(annotations);

@@ -71,6 +71,26 @@ export function firstUnsafeCharacter(s: string, allowSpace = false): string | un
 }
 
 /**
+ * The first character of a free-text value (an annotation or environment value) that Kubernetes' YAML
+ * toolchain cannot carry: C0 controls other than tab and line breaks, DEL, the C1 controls (NEL included,
+ * which go-yaml folds into a space), U+2028/U+2029 (re-written raw by kustomize and then folded),
+ * U+FFFE/U+FFFF and lone surrogates (refused by go-yaml and kustomize, what kubectl apply -k and Argo CD
+ * read). Undefined when the value is safe. Line breaks and tabs are fine (multi-line values exist).
+ */
+export function firstUntransportableCharacter(s: string): string | undefined {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const lone = (c >= 0xd800 && c <= 0xdbff && !(s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff))
+      || (c >= 0xdc00 && c <= 0xdfff && !(s.charCodeAt(i - 1) >= 0xd800 && s.charCodeAt(i - 1) <= 0xdbff));
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029
+      || c === 0xfffe || c === 0xffff || lone) {
+      return `U+${c.toString(16).toUpperCase().padStart(4, '0')} at position ${i + 1}`;
+    }
+  }
+  return undefined;
+}
+
+/**
  * True when `s` holds an External Secrets (Go text/template) delimiter. Values that land in an
  * ExternalSecret template (the remote-secret kubeconfig) would be executed by the operator.
  */

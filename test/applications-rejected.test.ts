@@ -35,6 +35,11 @@ describe('rejected applications: nothing written, the problem named with the val
       { field: `${HW}.workloads.helloworld-v1.placement.clusters[1]`, contains: ['"clusterr2"', 'did you mean "cluster2"?'] });
   });
 
+  test('an environment value kustomize and go-yaml cannot read back', () => {
+    expectRejected(helloworld((_t, app) => { workload(app, 'helloworld').env = { GREETING: 'hi\u0085there' }; }),
+      { field: `${HW}.workloads.helloworld-v1.env.GREETING`, contains: ['U+0085', 'remove the control character'] });
+  });
+
   test('an override for a cluster not in the placement', () => {
     expectRejected(helloworld((_t, app) => { workload(app, 'helloworld').placement.clusters = ['cluster1']; }),
       { cluster: 'cluster2', field: `${HW}.workloads.helloworld-v1.overrides[0].clusterName`, contains: ['is not in the workload\'s placement'] });

@@ -55,6 +55,20 @@ describe('hostile names: east-west gateway Service annotations', () => {
     });
   });
 
+  test.each([
+    ['DEL', 'a\u007fb', 'U+007F'], ['NEL', 'a\u0085b', 'U+0085'], ['a line separator', 'a\u2028b', 'U+2028'],
+    ['U+FFFE', 'a\ufffeb', 'U+FFFE'], ['a bell', 'a\u0007b', 'U+0007'],
+  ])('rejects a value with %s, which kustomize or go-yaml cannot read back', (_what, value, code) => {
+    expectRejected(twoPrimaries({}, gateway({ 'example.com/a': value })), {
+      cluster: 'cluster2', field: 'eastWestGateway.serviceAnnotations.example.com/a', contains: [code, 'remove the control character'],
+    });
+  });
+
+  test('accepts a multi-line value with tabs', () => {
+    const tree = expectAccepted(twoPrimaries({}, gateway({ 'example.com/a': 'line 1\n\tline 2' })));
+    expect(tree['cluster2/40-gateways/service_istio-system_istio-eastwestgateway.yaml']).toContain('example.com/a:');
+  });
+
   test('rejects annotations over 256 KiB in total', () => {
     expectRejected(twoPrimaries({}, gateway({ 'example.com/a': 'x'.repeat(200 * 1024), 'example.com/b': 'y'.repeat(60 * 1024) })), {
       cluster: 'cluster2', field: 'eastWestGateway.serviceAnnotations', contains: ['266266 bytes', '262144'],

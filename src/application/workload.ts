@@ -1,6 +1,6 @@
 import type { Cluster } from '../cluster';
 import { ControlPlaneModel } from '../control-plane';
-import { isDnsLabel, isDnsSubdomain, isLabelValue } from '../names';
+import { firstUntransportableCharacter, isDnsLabel, isDnsSubdomain, isLabelValue } from '../names';
 import type { Problem } from '../problem';
 import type { Application } from './application';
 import { applyPatches, ClusterOverride } from './placement';
@@ -253,6 +253,9 @@ export class Workload {
       for (const [k, v] of Object.entries(value ?? {})) {
         if (!ENV_NAME.test(k)) problems.push({ ...(cluster ? { cluster } : {}), field, value: k, message: 'is not a valid environment variable name', allowed: 'letters, digits, "_", "-" and ".", not starting with a digit', fix: 'rename the variable' });
         if (typeof v !== 'string') problems.push({ ...(cluster ? { cluster } : {}), field: `${field}.${k}`, value: v, message: 'is not a string', fix: 'quote the value' });
+        else if (firstUntransportableCharacter(v)) {
+          problems.push({ ...(cluster ? { cluster } : {}), field: `${field}.${k}`, value: v, message: `has a character kubectl, kustomize and Argo CD cannot read back (${firstUntransportableCharacter(v)})`, allowed: 'printable text, tabs and line breaks', fix: 'remove the control character' });
+        }
       }
     };
     if (!isDnsLabel(this.name)) {
