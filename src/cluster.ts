@@ -5,7 +5,7 @@ import { ControlPlane, ControlPlaneModel, EXTERNAL_ISTIOD_NAMESPACE } from './co
 import { CrossNetworkGateway } from './cross-network-gateway';
 import { EastWestGateway, EastWestGatewayOptions } from './east-west-gateway';
 import { IstiodExposure } from './expose-istiod';
-import { IstioGatewayChart } from './gateway-chart';
+import { gatewayDeploymentProblems, IstioGatewayChart } from './gateway-chart';
 import { externalInstallInputs, InstallInputs, primaryInstallInputs, remoteInstallInputs } from './install-inputs';
 import { CONTROL_PLANE_CLUSTERS_ANNOTATION, ISTIO_SYSTEM_NAMESPACE, NETWORK_LABEL, SYNC_WAVE_ANNOTATION } from './istio';
 import type { Mesh } from './mesh';
@@ -27,6 +27,8 @@ import { checkUrl, isUrl } from './url';
 import type { Network } from './network';
 import { Problem } from './problem';
 import { withServiceSettings } from './application/service-settings';
+import { InstallValues, installValuesProblems } from './install-values/install-values';
+import { withInstallValues } from './install-values/with-install-values';
 import { clusterVerificationProblems, VerificationWorkloadsProps } from './verification-workloads';
 
 /** Props of a cluster, given to `Mesh.addCluster()`. */
@@ -83,6 +85,12 @@ export interface ClusterProps {
    * @default - the Argo CD cluster named like this cluster
    */
   readonly argoCdDestination?: ArgoCdDestination;
+
+  /**
+   * Istio install values of this cluster, merged over the mesh's `installValues` (see InstallValues).
+   * @default - none
+   */
+  readonly installValues?: InstallValues;
 }
 
 /**
@@ -116,6 +124,8 @@ export class Cluster extends Chart {
   /** Argo CD destination of this cluster's Application. */
   public readonly argoCdDestination: ArgoCdDestination;
 
+  /** Install values of this cluster, if any (merged over the mesh's). */
+  public readonly installValues?: InstallValues;
   private readonly eastWestGatewayOptions: EastWestGatewayOptions;
   private verification?: VerificationWorkloadsProps;
   private built = false;
@@ -136,6 +146,7 @@ export class Cluster extends Chart {
     this.zone = props.zone;
     this.eastWestGatewayOptions = { ...props.eastWestGateway };
     this.argoCdDestination = { ...props.argoCdDestination };
+    this.installValues = props.installValues;
   }
 
   /**
@@ -252,7 +263,9 @@ export class Cluster extends Chart {
   public get installInputs(): InstallInputs {
     // Derived from the whole mesh and asked for by several outputs: computed once per mesh shape.
     if (this.inputsCache?.revision !== this.mesh.revision) {
-      this.inputsCache = { revision: this.mesh.revision, inputs: withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts()) };
+      const derived = withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts());
+      // The user's values last, over everything derived (they cannot override derived values, see InstallValues).
+      this.inputsCache = { revision: this.mesh.revision, inputs: withInstallValues(derived, [this.mesh.installValues, this.installValues]) };
     }
     return this.inputsCache.inputs;
   }
@@ -376,6 +389,8 @@ export class Cluster extends Chart {
       }
     }
     problems.push(...this.eastWestGatewayProblems());
+    problems.push(...gatewayDeploymentProblems({ cluster, field: 'eastWestGateway' }, this.eastWestGatewayOptions));
+    problems.push(...installValuesProblems({ cluster, field: 'installValues' }, this.installValues));
     problems.push(...this.argoCdDestinationProblems());
     problems.push(...this.externalControlPlaneProblems());
     problems.push(...clusterVerificationProblems(this));
@@ -586,6 +601,7 @@ export class Cluster extends Chart {
         network: this.network.name,
         loadBalancerIP: address !== undefined && parseIp(address) ? address : undefined,
         serviceAnnotations: this.eastWestGatewayOptions.serviceAnnotations,
+        deployment: this.eastWestGatewayOptions,
       });
       const selector = { istio: gateway.selectorLabels.istio };
       // expose-services.yaml: applied where the mesh config lives; on primary-remote and external
