@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ISTIO_VERSION, NETWORK_LABEL, REQUESTED_NETWORK_VIEW_ENV } from './istio';
 import { Phase } from './phase';
 import { countProblem, PodScheduling, ProblemPlace, ResourceRequirements, resourcesProblems, schedulingProblems } from './pod-scheduling';
-import { didYouMean } from './names';
+import { suggest } from './names';
 import type { Problem } from './problem';
 import { mergeValues } from './install-values/install-values';
 
@@ -265,7 +265,7 @@ export function gatewayDeploymentProblems(place: ProblemPlace, d: GatewayDeploym
     } else {
       const known = ['minReplicas', 'maxReplicas', 'targetCPUUtilizationPercentage', 'targetMemoryUtilizationPercentage'];
       for (const k of Object.keys(a)) {
-        if (!known.includes(k)) problems.push({ ...where(`.autoscaling.${k}`), message: 'is not an autoscaling setting of the gateway chart', allowed: known.join(', '), fix: didYouMean(k, known) ? `did you mean "${didYouMean(k, known)}"?` : 'remove it' });
+        if (!known.includes(k)) problems.push({ ...where(`.autoscaling.${k}`), message: 'is not an autoscaling setting of the gateway chart', allowed: known.join(', '), fix: suggest(k, known) ? `did you mean "${suggest(k, known)}"?` : 'remove it' });
       }
       problems.push(...countProblem(place, '.autoscaling.minReplicas', a.minReplicas, 1, 'minReplicas'));
       problems.push(...countProblem(place, '.autoscaling.maxReplicas', a.maxReplicas, 1, 'maxReplicas'));

@@ -1,4 +1,4 @@
-import { didYouMean, isLabelValue, qualifiedNameProblem } from './names';
+import { isLabelValue, qualifiedNameProblem, suggest } from './names';
 import { Problem } from './problem';
 
 /** A Kubernetes quantity as written in YAML: a string (`500m`, `2Gi`) or a plain number. */
@@ -65,7 +65,7 @@ function at(place: ProblemPlace, suffix: string, p: Omit<Problem, 'cluster' | 'f
 /** Unknown keys of `value` (a did-you-mean problem each). */
 function unknownKeys(place: ProblemPlace, value: Record<string, unknown>, known: readonly string[], what: string): Problem[] {
   return Object.keys(value).filter((k) => !known.includes(k)).map((k) => {
-    const guess = didYouMean(k, known);
+    const guess = suggest(k, known);
     return at(place, `.${k}`, {
       message: `is not a field of ${what}`, allowed: known.join(', '),
       fix: guess ? `did you mean "${guess}"?` : 'remove it',
@@ -130,10 +130,10 @@ export function schedulingProblems(place: ProblemPlace, s: PodScheduling): Probl
         if (!isObject(t)) { problems.push(at(sub, '', { value: t, message: 'is not a toleration', fix: 'write { key, operator, value, effect }' })); return; }
         problems.push(...unknownKeys(sub, t, TOLERATION_FIELDS, 'a toleration'));
         if (t.operator !== undefined && !OPERATORS.includes(t.operator as string)) {
-          problems.push(at(sub, '.operator', { value: t.operator, message: 'is not a toleration operator', allowed: OPERATORS.join(', '), fix: `use ${didYouMean(String(t.operator), OPERATORS) ?? 'Equal'}` }));
+          problems.push(at(sub, '.operator', { value: t.operator, message: 'is not a toleration operator', allowed: OPERATORS.join(', '), fix: `use ${suggest(String(t.operator), OPERATORS) ?? 'Equal'}` }));
         }
         if (t.effect !== undefined && t.effect !== '' && !EFFECTS.includes(t.effect as string)) {
-          problems.push(at(sub, '.effect', { value: t.effect, message: 'is not a taint effect', allowed: `${EFFECTS.join(', ')} (or empty for all)`, fix: `use ${didYouMean(String(t.effect), EFFECTS) ?? 'NoSchedule'}` }));
+          problems.push(at(sub, '.effect', { value: t.effect, message: 'is not a taint effect', allowed: `${EFFECTS.join(', ')} (or empty for all)`, fix: `use ${suggest(String(t.effect), EFFECTS) ?? 'NoSchedule'}` }));
         }
         if (t.key !== undefined && t.key !== '') {
           const p = typeof t.key === 'string' ? qualifiedNameProblem(t.key) : 'is not a string';

@@ -1,4 +1,4 @@
-import { didYouMean, firstUnsafeCharacter, hasTemplateDelimiter } from '../names';
+import { firstUnsafeCharacter, hasTemplateDelimiter, suggest } from '../names';
 import { countProblem, PodScheduling, ProblemPlace, ResourceRequirements, resourcesProblems, schedulingProblems } from '../pod-scheduling';
 import { Problem } from '../problem';
 import { BASE_CHART_KEYS, ISTIOD_CHART_KEYS, KeyTree, MESH_CONFIG_KEYS } from './chart-keys';
@@ -195,16 +195,16 @@ function rawProblems(place: ProblemPlace, chart: keyof ChartValues, values: unkn
     } else {
       for (const [k, x] of Object.entries(v)) {
         const p = [...path, k];
-        if (tree === 1) { walk(x, 1, p, seen); continue; }
         const derived = DERIVED[chart].find((d) => pilotless(chart, p.join('.')) === d);
         if (derived) { problems.push(derivedProblem(place, p, x, derived)); continue; }
+        if (tree === 1) { walk(x, 1, p, seen); continue; }
         const atRoot = path.length === 0 || (chart === 'istiod' && path.length === 1 && path[0] === 'pilot');
         let sub: KeyTree | undefined = tree[k];
         if (chart === 'istiod' && path.length === 0 && k === 'pilot') sub = ISTIOD_CHART_KEYS;
         if (chart === 'istiod' && atRoot && k === 'meshConfig') sub = MESH_CONFIG_KEYS;
         if (sub !== undefined) { walk(x, sub, p, seen); continue; }
         const known = Object.keys(tree);
-        const guess = didYouMean(k, known);
+        const guess = suggest(k, known);
         const inMeshConfig = chart === 'istiod' && path.includes('meshConfig');
         problems.push(field(place, p, {
           message: inMeshConfig ? 'is not a MeshConfig field (Istio 1.30.3); istiod would refuse the mesh config'
@@ -250,7 +250,7 @@ export function installValuesProblems(place: ProblemPlace, v: InstallValues | un
   const problems: Problem[] = [];
   const known = ['hub', 'tag', 'istiod', 'meshConfig', 'raw'];
   for (const k of Object.keys(v)) {
-    if (!known.includes(k)) problems.push(field(place, [k], { message: 'is not an install values setting', allowed: known.join(', '), fix: `did you mean "${didYouMean(k, known) ?? 'raw'}"? Chart values go under raw.istiod or raw.base` }));
+    if (!known.includes(k)) problems.push(field(place, [k], { message: 'is not an install values setting', allowed: known.join(', '), fix: `did you mean "${suggest(k, known) ?? 'raw'}"? Chart values go under raw.istiod or raw.base` }));
   }
   const text = (name: string, s: unknown, re: RegExp, allowed: string, example: string) => {
     if (s === undefined) return;
@@ -268,7 +268,7 @@ export function installValuesProblems(place: ProblemPlace, v: InstallValues | un
     else {
       const fields = ['resources', 'replicaCount', 'autoscale', 'nodeSelector', 'tolerations', 'affinity', 'topologySpreadConstraints'];
       for (const k of Object.keys(i)) {
-        if (!fields.includes(k)) problems.push(field(sub, [k], { message: 'is not an istiod setting', allowed: fields.join(', '), fix: didYouMean(k, fields) ? `did you mean "${didYouMean(k, fields)}"?` : 'set other istiod chart values under raw.istiod' }));
+        if (!fields.includes(k)) problems.push(field(sub, [k], { message: 'is not an istiod setting', allowed: fields.join(', '), fix: suggest(k, fields) ? `did you mean "${suggest(k, fields)}"?` : 'set other istiod chart values under raw.istiod' }));
       }
       problems.push(...resourcesProblems({ ...sub, field: `${sub.field}.resources` }, i.resources));
       problems.push(...schedulingProblems(sub, i));
@@ -301,7 +301,7 @@ export function installValuesProblems(place: ProblemPlace, v: InstallValues | un
           problems.push(field(sub, [k], {
             message: inMesh ? 'is a MeshConfig field without a typed setting here' : 'is not a MeshConfig field (Istio 1.30.3)',
             allowed: fields.join(', '),
-            fix: inMesh ? `set it under raw.istiod.meshConfig.${k}` : didYouMean(k, fields) ? `did you mean "${didYouMean(k, fields)}"?` : 'remove it',
+            fix: inMesh ? `set it under raw.istiod.meshConfig.${k}` : suggest(k, fields) ? `did you mean "${suggest(k, fields)}"?` : 'remove it',
           }));
         }
       }
@@ -313,7 +313,7 @@ export function installValuesProblems(place: ProblemPlace, v: InstallValues | un
       }
       const oneOf = (path: string[], s: unknown, allowed: readonly string[]) => {
         if (s !== undefined && !allowed.includes(s as string)) {
-          problems.push(field(sub, path, { value: s, message: 'is not allowed', allowed: allowed.join(', '), fix: `use ${didYouMean(String(s), allowed) ?? allowed[0]}` }));
+          problems.push(field(sub, path, { value: s, message: 'is not allowed', allowed: allowed.join(', '), fix: `use ${suggest(String(s), allowed) ?? allowed[0]}` }));
         }
       };
       oneOf(['accessLogEncoding'], m.accessLogEncoding, ['TEXT', 'JSON']);
@@ -338,7 +338,7 @@ export function installValuesProblems(place: ProblemPlace, v: InstallValues | un
     if (!isObject(raw)) problems.push(field(sub, [], { value: raw, message: 'is not a map', fix: 'write { istiod: {...}, base: {...} }' }));
     else {
       for (const k of Object.keys(raw)) {
-        if (k !== 'base' && k !== 'istiod') problems.push(field(sub, [k], { message: 'is not a chart this project installs', allowed: 'base, istiod', fix: `did you mean "${didYouMean(k, ['base', 'istiod']) ?? 'istiod'}"?` }));
+        if (k !== 'base' && k !== 'istiod') problems.push(field(sub, [k], { message: 'is not a chart this project installs', allowed: 'base, istiod', fix: `did you mean "${suggest(k, ['base', 'istiod']) ?? 'istiod'}"?` }));
       }
       problems.push(...rawProblems({ ...sub, field: `${sub.field}.base` }, 'base', raw.base));
       problems.push(...rawProblems({ ...sub, field: `${sub.field}.istiod` }, 'istiod', raw.istiod));
