@@ -1,4 +1,3 @@
-import { InstallValues, installValuesProblems } from './install-values/install-values';
 import { Construct } from 'constructs';
 import { cidrsOverlap, parseCidrList } from './cidr';
 import { Application, ApplicationProps } from './application/application';
@@ -9,6 +8,7 @@ import { Cluster, ClusterProps } from './cluster';
 import { ControlPlaneModel } from './control-plane';
 import { EndpointDiscovery, endpointDiscoveryGraph } from './endpoint-discovery';
 import { DEFAULT_TRUST_DOMAIN } from './install-inputs';
+import { InstallValues, installValuesProblems } from './install-values/install-values';
 import { ISTIO_SYSTEM_NAMESPACE } from './istio';
 import { firstUnsafeCharacter, isDnsLabel, isDnsSubdomain, isLabelValue, isTrustDomain } from './names';
 import { Network } from './network';
