@@ -70,7 +70,9 @@ function schemaTree(s) {
 const crd = yaml.loadAll(fs.readFileSync(path.join(root, 'crds', 'sail-operator-1.30.3-istios.yaml'), 'utf8'))
   .find((d) => d && d.kind === 'CustomResourceDefinition');
 const version = crd.spec.versions.find((v) => v.storage);
-const meshConfig = schemaTree(version.schema.openAPIV3Schema.properties.spec.properties.values.properties.meshConfig);
+const valuesSchema = version.schema.openAPIV3Schema.properties.spec.properties.values;
+const meshConfig = schemaTree(valuesSchema.properties.meshConfig);
+const sailValues = schemaTree(valuesSchema);
 
 const istiod = chartTree('istio-discovery');
 // meshConfig is free-form in the chart; it is checked against MESH_CONFIG_KEYS instead.
@@ -95,6 +97,9 @@ export const GATEWAY_CHART_KEYS: KeyTree = ${JSON.stringify(chartTree('gateway')
 
 /** Fields of Istio's MeshConfig (JSON names), nested messages expanded. */
 export const MESH_CONFIG_KEYS: KeyTree = ${JSON.stringify(meshConfig)};
+
+/** Keys of the Sail Operator's \`Istio\` \`spec.values\` (sailoperator.io/v1, 1.30.3): what the API server keeps. */
+export const SAIL_VALUES_KEYS: KeyTree = ${JSON.stringify(sailValues)};
 `;
 
 if (process.argv.includes('--check')) {

@@ -390,7 +390,7 @@ export class Cluster extends Chart {
     }
     problems.push(...this.eastWestGatewayProblems());
     problems.push(...gatewayDeploymentProblems({ cluster, field: 'eastWestGateway' }, this.eastWestGatewayOptions));
-    problems.push(...installValuesProblems({ cluster, field: 'installValues' }, this.installValues));
+    problems.push(...installValuesProblems({ cluster, field: 'installValues' }, this.installValues, { sail: this.mesh.argoCd?.istioInstall === IstioInstallMethod.SAIL_OPERATOR }));
     problems.push(...this.argoCdDestinationProblems());
     problems.push(...this.externalControlPlaneProblems());
     problems.push(...clusterVerificationProblems(this));

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { cidrsOverlap, parseCidrList } from './cidr';
 import { Application, ApplicationProps } from './application/application';
 import { MeshApplications } from './application/mesh-applications';
-import { argoCdApplicationName, ArgoCdApplications, ArgoCdProps, ArgoCdSettings } from './argocd';
+import { argoCdApplicationName, ArgoCdApplications, ArgoCdProps, ArgoCdSettings, IstioInstallMethod } from './argocd';
 import { PrerequisiteInstall } from './argocd-prerequisites';
 import { Cluster, ClusterProps } from './cluster';
 import { ControlPlaneModel } from './control-plane';
@@ -293,7 +293,7 @@ export class Mesh extends Construct {
     problems.push(...this.controlPlaneProblems());
     problems.push(...this.trustProblems());
     problems.push(...this.applications.problems());
-    problems.push(...installValuesProblems({ field: 'installValues' }, this.installValues));
+    problems.push(...installValuesProblems({ field: 'installValues' }, this.installValues, { sail: this.argoCd?.istioInstall === IstioInstallMethod.SAIL_OPERATOR }));
     return problems;
   }
 

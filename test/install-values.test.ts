@@ -85,11 +85,11 @@ describe('install values reach every form that carries values, and the forms agr
   });
 
   test('a raw base value reaches the base chart, the IstioOperator\'s values and Sail', () => {
-    const f = forms(mesh({ raw: { base: { base: { enableCRDTemplates: false } } } }));
-    expect(f.base.base).toEqual({ enableCRDTemplates: false });
-    expect(f.istiod.base).toBeUndefined();
-    expect(f.iop.spec.values.base).toEqual({ enableCRDTemplates: false });
-    expect(f.sail.spec.values.base).toEqual({ enableCRDTemplates: false });
+    const f = forms(mesh({ raw: { base: { experimental: { stableValidationPolicy: true } } } }));
+    expect(f.base.experimental).toEqual({ stableValidationPolicy: true });
+    expect(f.istiod.experimental).toBeUndefined();
+    expect(f.iop.spec.values.experimental).toEqual({ stableValidationPolicy: true });
+    expect(f.sail.spec.values.experimental).toEqual({ stableValidationPolicy: true });
   });
 
   test('per-cluster over mesh-wide over ours, deep; raw over typed; lists replace as in Helm', () => {
@@ -247,6 +247,16 @@ describe('bad install values are refused, naming the place, with a did-you-mean'
     ]));
     expect(p.find((x) => x.field === 'installValues.meshConfig.outboundTrafficPolicy.mode')!.fix).toContain('REGISTRY_ONLY');
     expect(p.find((x) => x.field === 'installValues.istiod.tolerations[0].effect')!.fix).toContain('NoSchedule');
+  });
+
+  test('with the Sail Operator, a chart value its Istio API cannot carry is refused (the API server would drop it)', () => {
+    const sail = { argoCd: { repoURL: 'https://git.example.com/mesh.git', istioInstall: 'sailOperator' } };
+    const values = { raw: { istiod: { pdb: { minAvailable: 2 }, global: { proxy: { variant: 'distroless' } } } } };
+    const p = problemsOf(JSON.parse(meshText([primary('cluster1', { installValues: values }), primary('cluster2')], sail)));
+    expect(p.map((x) => x.field).sort()).toEqual(['installValues.raw.istiod.global.proxy.variant', 'installValues.raw.istiod.pdb']);
+    expect(p.find((x) => x.field === 'installValues.raw.istiod.pdb')!.message).toContain('spec.values.pilot.pdb');
+    // With Helm the same values are fine: the chart knows them.
+    expect(() => meshOf(JSON.parse(meshText([primary('cluster1', { installValues: values }), primary('cluster2')], { argoCd: { repoURL: 'https://git.example.com/mesh.git' } }))).build()).not.toThrow();
   });
 
   test('the topology schema refuses a misplaced installValues setting', () => {

@@ -1,7 +1,7 @@
 import { firstUnsafeCharacter, hasTemplateDelimiter, suggest } from '../names';
 import { countProblem, PodScheduling, ProblemPlace, ResourceRequirements, resourcesProblems, schedulingProblems } from '../pod-scheduling';
 import { Problem } from '../problem';
-import { BASE_CHART_KEYS, ISTIOD_CHART_KEYS, KeyTree, MESH_CONFIG_KEYS } from './chart-keys';
+import { BASE_CHART_KEYS, ISTIOD_CHART_KEYS, KeyTree, MESH_CONFIG_KEYS, SAIL_VALUES_KEYS } from './chart-keys';
 
 /** istiod's Deployment: resources, replicas and where its pods run (istiod chart values, IstioOperator `values.pilot`). */
 export interface IstiodValues extends PodScheduling {
@@ -243,8 +243,11 @@ function derivedProblem(place: ProblemPlace, path: readonly string[], value: unk
 const HUB = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
-/** Problems of one layer of install values; `place.field` is `installValues`. */
-export function installValuesProblems(place: ProblemPlace, v: InstallValues | undefined): Problem[] {
+/**
+ * Problems of one layer of install values; `place.field` is `installValues`. With `sail` (the Sail
+ * Operator installs Istio), raw values its `Istio` API cannot carry are problems too.
+ */
+export function installValuesProblems(place: ProblemPlace, v: InstallValues | undefined, options: { readonly sail?: boolean } = {}): Problem[] {
   if (v === undefined) return [];
   if (!isObject(v)) return [field(place, [], { value: v, message: 'is not a map', fix: 'write installValues as a map: hub, tag, istiod, meshConfig, raw' })];
   const problems: Problem[] = [];
@@ -342,6 +345,53 @@ export function installValuesProblems(place: ProblemPlace, v: InstallValues | un
       }
       problems.push(...rawProblems({ ...sub, field: `${sub.field}.base` }, 'base', raw.base));
       problems.push(...rawProblems({ ...sub, field: `${sub.field}.istiod` }, 'istiod', raw.istiod));
+    }
+  }
+  // A key unknown to the chart is reported once, as such.
+  if (options.sail && problems.length === 0) problems.push(...sailValuesProblems(place, v));
+  return problems;
+}
+
+/**
+ * The top-level sections of Istio's `values` API (operator/pkg/apis/values_types.proto, also the Sail
+ * `Istio` resource's `spec.values`): istiod chart keys outside them are pilot values, which an
+ * IstioOperator and Sail write under `values.pilot`.
+ */
+export const VALUES_SECTIONS: ReadonlySet<string> = new Set([
+  'base', 'compatibilityVersion', 'defaultRevision', 'experimental', 'gatewayClasses', 'gateways', 'global', 'istiodRemote',
+  'meshConfig', 'ownerName', 'pilot', 'profile', 'revision', 'revisionTags', 'sidecarInjectorWebhook', 'telemetry',
+]);
+
+/**
+ * Raw chart values the Sail Operator's `Istio` API cannot carry (its `spec.values` schema lags the charts:
+ * e.g. `pilot.pdb`, `global.proxy.variant`); the API server would drop them, so with the Sail Operator as
+ * install method they are refused rather than lost.
+ */
+export function sailValuesProblems(place: ProblemPlace, v: InstallValues | undefined): Problem[] {
+  const problems: Problem[] = [];
+  if (!isObject(v) || !isObject(v.raw)) return problems;
+  for (const chart of ['base', 'istiod'] as const) {
+    const values = v.raw[chart];
+    if (!isObject(values)) continue;
+    for (const [k, x] of Object.entries(values)) {
+      const apiPath = chart === 'istiod' && !VALUES_SECTIONS.has(k) ? ['pilot', k] : [k];
+      check(x, apiPath, [k]);
+    }
+    function check(value: unknown, apiPath: string[], userPath: string[]): void {
+      let node: KeyTree | undefined = SAIL_VALUES_KEYS;
+      for (const seg of apiPath) {
+        if (node === 1) return;
+        node = node?.[seg];
+      }
+      if (node === undefined) {
+        problems.push(field({ ...place, field: `${place.field}.raw.${chart}` }, userPath, {
+          message: `is not in the Sail Operator's Istio values API (sailoperator.io/v1 ${'`'}spec.values.${apiPath.join('.')}${'`'}, 1.30.3); the API server would drop it from the Istio resource`,
+          fix: 'set it another way (e.g. a patch of the rendered object), or install Istio with Helm (argoCd.istioInstall: helm)',
+        }));
+        return;
+      }
+      if (node === 1 || !isObject(value)) return;
+      for (const [k, x] of Object.entries(value)) check(x, [...apiPath, k], [...userPath, k]);
     }
   }
   return problems;

@@ -1,16 +1,5 @@
 import type { InstallInputs } from '../install-inputs';
-import { ChartValues, InstallValues, mergedChartValues, mergeValues } from './install-values';
-
-/**
- * The top-level sections of Istio's `values` API (operator/pkg/apis/values_types.proto, also the Sail
- * `Istio` resource's `spec.values`): istiod chart keys outside them are pilot values, which an
- * IstioOperator and Sail write under `values.pilot` (the istiod chart copies `pilot.*` to the top level,
- * templates/zzy_descope_legacy.yaml, so both spellings render the same).
- */
-export const VALUES_SECTIONS: ReadonlySet<string> = new Set([
-  'base', 'compatibilityVersion', 'defaultRevision', 'experimental', 'gatewayClasses', 'gateways', 'global', 'istiodRemote',
-  'meshConfig', 'ownerName', 'pilot', 'profile', 'revision', 'revisionTags', 'sidecarInjectorWebhook', 'telemetry',
-]);
+import { ChartValues, InstallValues, mergedChartValues, mergeValues, VALUES_SECTIONS } from './install-values';
 
 /** istiod chart values in the `values` API's shape: pilot keys under `pilot`. */
 export function istiodChartToValuesApi(values: Record<string, unknown>): Record<string, unknown> {
