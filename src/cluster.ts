@@ -5,7 +5,7 @@ import { ControlPlane, ControlPlaneModel, EXTERNAL_ISTIOD_NAMESPACE } from './co
 import { CrossNetworkGateway } from './cross-network-gateway';
 import { EastWestGateway, EastWestGatewayOptions } from './east-west-gateway';
 import { IstiodExposure } from './expose-istiod';
-import { gatewayDeploymentProblems, IstioGatewayChart } from './gateway-chart';
+import { GatewayDeploymentOptions, gatewayDeploymentProblems, IstioGatewayChart } from './gateway-chart';
 import { externalInstallInputs, InstallInputs, primaryInstallInputs, remoteInstallInputs } from './install-inputs';
 import { CONTROL_PLANE_CLUSTERS_ANNOTATION, ISTIO_SYSTEM_NAMESPACE, NETWORK_LABEL, SYNC_WAVE_ANNOTATION } from './istio';
 import type { Mesh } from './mesh';
@@ -87,6 +87,13 @@ export interface ClusterProps {
   readonly argoCdDestination?: ArgoCdDestination;
 
   /**
+   * Replicas, resources, autoscaling and scheduling of the cluster's ingress gateway
+   * (`istio-ingressgateway`, shared by the applications whose ingress includes this cluster).
+   * @default - the gateway chart's
+   */
+  readonly ingressGateway?: GatewayDeploymentOptions;
+
+  /**
    * Istio install values of this cluster, merged over the mesh's `installValues` (see InstallValues).
    * @default - none
    */
@@ -124,6 +131,8 @@ export class Cluster extends Chart {
   /** Argo CD destination of this cluster's Application. */
   public readonly argoCdDestination: ArgoCdDestination;
 
+  /** Deployment options of the cluster's application ingress gateway. */
+  public readonly ingressGatewayOptions: GatewayDeploymentOptions;
   /** Install values of this cluster, if any (merged over the mesh's). */
   public readonly installValues?: InstallValues;
   private readonly eastWestGatewayOptions: EastWestGatewayOptions;
@@ -147,6 +156,7 @@ export class Cluster extends Chart {
     this.eastWestGatewayOptions = { ...props.eastWestGateway };
     this.argoCdDestination = { ...props.argoCdDestination };
     this.installValues = props.installValues;
+    this.ingressGatewayOptions = { ...props.ingressGateway };
   }
 
   /**
@@ -390,6 +400,10 @@ export class Cluster extends Chart {
     }
     problems.push(...this.eastWestGatewayProblems());
     problems.push(...gatewayDeploymentProblems({ cluster, field: 'eastWestGateway' }, this.eastWestGatewayOptions));
+    problems.push(...gatewayDeploymentProblems({ cluster, field: 'ingressGateway' }, this.ingressGatewayOptions));
+    if (Object.keys(this.ingressGatewayOptions).length > 0 && !this.mesh.applications.all.some((a) => a.ingress?.clusters.includes(this))) {
+      problems.push({ cluster, field: 'ingressGateway', value: this.ingressGatewayOptions, message: 'is set but no application has an ingress in this cluster, so there is no ingress gateway to apply it to', fix: 'add the cluster to an application\'s ingress.clusters, or remove ingressGateway' });
+    }
     problems.push(...installValuesProblems({ cluster, field: 'installValues' }, this.installValues, { sail: this.mesh.argoCd?.istioInstall === IstioInstallMethod.SAIL_OPERATOR }));
     problems.push(...this.argoCdDestinationProblems());
     problems.push(...this.externalControlPlaneProblems());

@@ -172,3 +172,42 @@ test('the objects of a fully optioned gateway are schema-valid', () => {
   expectValid(objects.cluster1);
   expect(find(objects.cluster1, 'Deployment', 'istio-eastwestgateway').spec.template.spec.tolerations[0].tolerationSeconds).toBe(300);
 });
+
+describe('the application ingress gateway takes the same options, per cluster (ingressGateway)', () => {
+  const yaml = require('js-yaml');
+  const fs = require('fs');
+  const path = require('path');
+  const { PROJECT_ROOT } = require('./support/mesh');
+  const example = () => yaml.load(fs.readFileSync(path.join(PROJECT_ROOT, 'examples', 'bookinfo-routing-authorization.yaml'), 'utf8'));
+
+  test('replicas, resources and tolerations reach istio-ingressgateway where an application has an ingress', () => {
+    const t = example();
+    const withIngress = t.applications.find((a: any) => a.ingress).ingress.clusters[0];
+    const c = t.clusters.find((x: any) => x.clusterName === withIngress);
+    c.ingressGateway = { replicas: 2, resources: { requests: { cpu: '300m' } }, tolerations: [{ key: 'edge', operator: 'Exists', effect: 'NoSchedule' }] };
+    const objects = objectsByCluster(meshOf(t))[withIngress].filter((o) => o.metadata.name === 'istio-ingressgateway');
+    const deployment = objects.find((o) => o.kind === 'Deployment');
+    expect(deployment.spec.replicas).toBe(2);
+    expect(objects.some((o) => o.kind === 'HorizontalPodAutoscaler')).toBe(false);
+    expect(deployment.spec.template.spec.containers[0].resources.requests).toEqual({ cpu: '300m', memory: '128Mi' });
+    expect(deployment.spec.template.spec.tolerations).toEqual([{ key: 'edge', operator: 'Exists', effect: 'NoSchedule' }]);
+    expectValid(objects);
+  });
+
+  test('options on a cluster without an application ingress are refused (they would apply to nothing)', () => {
+    const t = example();
+    const ingressClusters = t.applications.filter((a: any) => a.ingress).flatMap((a: any) => a.ingress.clusters);
+    const other = t.clusters.find((x: any) => !ingressClusters.includes(x.clusterName));
+    if (!other) throw new Error('the example needs a cluster without ingress');
+    other.ingressGateway = { replicas: 2 };
+    const p = problemsOf(t);
+    expect(p.find((x) => x.field === 'ingressGateway' && x.cluster === other.clusterName)!.message).toContain('no application has an ingress in this cluster');
+  });
+
+  test('bad options are refused naming the cluster and field', () => {
+    const t = example();
+    const withIngress = t.applications.find((a: any) => a.ingress).ingress.clusters[0];
+    t.clusters.find((x: any) => x.clusterName === withIngress).ingressGateway = { autoscaling: { minReplicas: 3, maxReplicas: 2 } };
+    expectRejected(JSON.stringify(t), { cluster: withIngress, field: 'ingressGateway.autoscaling', contains: ['minReplicas 3 above maxReplicas 2'] });
+  });
+});

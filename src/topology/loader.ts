@@ -12,6 +12,7 @@ import { RemoteSecretDelivery } from '../remote-secret';
 import { SecretStoreKind } from '../secret-store';
 import { IssuerKind, TrustSource } from '../trust';
 import type { EastWestGatewayOptions } from '../east-west-gateway';
+import type { GatewayDeploymentOptions } from '../gateway-chart';
 import type { InstallValues } from '../install-values/install-values';
 import { addTopologyApplications, locateApplicationPath, TopologyApplication } from './applications-loader';
 import { checkSchema } from './schema-check';
@@ -33,6 +34,7 @@ export interface TopologyCluster {
   readonly zone?: string;
   readonly eastWestGateway?: EastWestGatewayOptions;
   readonly installValues?: InstallValues;
+  readonly ingressGateway?: GatewayDeploymentOptions;
   readonly externalIstiod?: { readonly address: string; readonly tlsCredentialName?: string; readonly namespace?: string };
   readonly argoCdDestination?: { readonly name?: string; readonly server?: string };
   readonly verificationWorkloads?: { readonly namespace?: string; readonly helloworldVersion?: string };
@@ -385,6 +387,7 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
       eastWestGateway: c.eastWestGateway,
       argoCdDestination: c.argoCdDestination,
       installValues: c.installValues,
+      ingressGateway: c.ingressGateway,
     });
     if (c.verificationWorkloads) cl.addVerificationWorkloads(c.verificationWorkloads);
     added.set(cluster, cl);
