@@ -5,7 +5,7 @@ import { ControlPlane, ControlPlaneModel, EXTERNAL_ISTIOD_NAMESPACE } from './co
 import { CrossNetworkGateway } from './cross-network-gateway';
 import { EastWestGateway, EastWestGatewayOptions } from './east-west-gateway';
 import { IstiodExposure } from './expose-istiod';
-import { IstioGatewayChart } from './gateway-chart';
+import { GatewayDeploymentOptions, gatewayDeploymentProblems, IstioGatewayChart } from './gateway-chart';
 import { externalInstallInputs, InstallInputs, primaryInstallInputs, remoteInstallInputs } from './install-inputs';
 import { CONTROL_PLANE_CLUSTERS_ANNOTATION, ISTIO_SYSTEM_NAMESPACE, NETWORK_LABEL, SYNC_WAVE_ANNOTATION } from './istio';
 import type { Mesh } from './mesh';
@@ -27,6 +27,8 @@ import { checkUrl, isUrl } from './url';
 import type { Network } from './network';
 import { Problem } from './problem';
 import { withServiceSettings } from './application/service-settings';
+import { InstallValues, installValuesProblems } from './install-values/install-values';
+import { withInstallValues } from './install-values/with-install-values';
 import { clusterVerificationProblems, VerificationWorkloadsProps } from './verification-workloads';
 
 /** Props of a cluster, given to `Mesh.addCluster()`. */
@@ -83,6 +85,19 @@ export interface ClusterProps {
    * @default - the Argo CD cluster named like this cluster
    */
   readonly argoCdDestination?: ArgoCdDestination;
+
+  /**
+   * Replicas, resources, autoscaling and scheduling of the cluster's ingress gateway
+   * (`istio-ingressgateway`, shared by the applications whose ingress includes this cluster).
+   * @default - the gateway chart's
+   */
+  readonly ingressGateway?: GatewayDeploymentOptions;
+
+  /**
+   * Istio install values of this cluster, merged over the mesh's `installValues` (see InstallValues).
+   * @default - none
+   */
+  readonly installValues?: InstallValues;
 }
 
 /**
@@ -116,6 +131,10 @@ export class Cluster extends Chart {
   /** Argo CD destination of this cluster's Application. */
   public readonly argoCdDestination: ArgoCdDestination;
 
+  /** Deployment options of the cluster's application ingress gateway. */
+  public readonly ingressGatewayOptions: GatewayDeploymentOptions;
+  /** Install values of this cluster, if any (merged over the mesh's). */
+  public readonly installValues?: InstallValues;
   private readonly eastWestGatewayOptions: EastWestGatewayOptions;
   private verification?: VerificationWorkloadsProps;
   private built = false;
@@ -136,6 +155,8 @@ export class Cluster extends Chart {
     this.zone = props.zone;
     this.eastWestGatewayOptions = { ...props.eastWestGateway };
     this.argoCdDestination = { ...props.argoCdDestination };
+    this.installValues = props.installValues;
+    this.ingressGatewayOptions = { ...props.ingressGateway };
   }
 
   /**
@@ -252,7 +273,9 @@ export class Cluster extends Chart {
   public get installInputs(): InstallInputs {
     // Derived from the whole mesh and asked for by several outputs: computed once per mesh shape.
     if (this.inputsCache?.revision !== this.mesh.revision) {
-      this.inputsCache = { revision: this.mesh.revision, inputs: withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts()) };
+      const derived = withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts());
+      // The user's values last, over everything derived (they cannot override derived values, see InstallValues).
+      this.inputsCache = { revision: this.mesh.revision, inputs: withInstallValues(derived, [this.mesh.installValues, this.installValues]) };
     }
     return this.inputsCache.inputs;
   }
@@ -376,6 +399,12 @@ export class Cluster extends Chart {
       }
     }
     problems.push(...this.eastWestGatewayProblems());
+    problems.push(...gatewayDeploymentProblems({ cluster, field: 'eastWestGateway' }, this.eastWestGatewayOptions));
+    problems.push(...gatewayDeploymentProblems({ cluster, field: 'ingressGateway' }, this.ingressGatewayOptions));
+    if (Object.keys(this.ingressGatewayOptions).length > 0 && !this.mesh.applications.all.some((a) => a.ingress?.clusters.includes(this))) {
+      problems.push({ cluster, field: 'ingressGateway', value: this.ingressGatewayOptions, message: 'is set but no application has an ingress in this cluster, so there is no ingress gateway to apply it to', fix: 'add the cluster to an application\'s ingress.clusters, or remove ingressGateway' });
+    }
+    problems.push(...installValuesProblems({ cluster, field: 'installValues' }, this.installValues, { sail: this.mesh.argoCd?.istioInstall === IstioInstallMethod.SAIL_OPERATOR }));
     problems.push(...this.argoCdDestinationProblems());
     problems.push(...this.externalControlPlaneProblems());
     problems.push(...clusterVerificationProblems(this));
@@ -589,6 +618,7 @@ export class Cluster extends Chart {
         network: this.network.name,
         loadBalancerIP: address !== undefined && parseIp(address) ? address : undefined,
         serviceAnnotations: this.eastWestGatewayOptions.serviceAnnotations,
+        deployment: this.eastWestGatewayOptions,
       });
       const selector = { istio: gateway.selectorLabels.istio };
       // expose-services.yaml: applied where the mesh config lives; on primary-remote and external

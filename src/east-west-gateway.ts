@@ -1,9 +1,12 @@
 import { Construct } from 'constructs';
-import { IstioGatewayChart } from './gateway-chart';
+import { GatewayDeploymentOptions, IstioGatewayChart } from './gateway-chart';
 import { EAST_WEST_GATEWAY_NAME } from './istio';
 
-/** How a cluster's east-west gateway is declared in the model. */
-export interface EastWestGatewayOptions {
+/**
+ * How a cluster's east-west gateway is declared in the model: where it is reached, and its Deployment's
+ * replicas, resources, autoscaling and scheduling (the gateway chart's values of the same names).
+ */
+export interface EastWestGatewayOptions extends GatewayDeploymentOptions {
   /**
    * Whether the cluster gets an east-west gateway.
    *
@@ -40,6 +43,8 @@ export interface EastWestGatewayProps {
   readonly loadBalancerIP?: string;
   /** Service annotations. @default - none */
   readonly serviceAnnotations?: { [key: string]: string };
+  /** Replicas, resources and scheduling of the Deployment. @default - the chart's */
+  readonly deployment?: GatewayDeploymentOptions;
 }
 
 /**
@@ -56,6 +61,7 @@ export class EastWestGateway extends IstioGatewayChart {
       networkGateway: props.network,
       loadBalancerIP: props.loadBalancerIP,
       serviceAnnotations: props.serviceAnnotations,
+      deployment: props.deployment,
     });
   }
 }

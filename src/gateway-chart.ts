@@ -2,6 +2,10 @@ import { k8s } from './k8s';
 import { Construct } from 'constructs';
 import { ISTIO_VERSION, NETWORK_LABEL, REQUESTED_NETWORK_VIEW_ENV } from './istio';
 import { Phase } from './phase';
+import { countProblem, PodScheduling, ProblemPlace, ResourceRequirements, resourcesProblems, schedulingProblems } from './pod-scheduling';
+import { suggest } from './names';
+import type { Problem } from './problem';
+import { mergeValues } from './install-values/install-values';
 
 /** A Service port of a gateway. */
 export interface GatewayPort {
@@ -9,6 +13,54 @@ export interface GatewayPort {
   readonly port: number;
   /** The port the proxy listens on. @default - `port` */
   readonly targetPort?: number;
+}
+
+/** The gateway chart's HPA (`autoscaling`). */
+export interface GatewayAutoscaling {
+  /** `autoscaling.minReplicas`. @default 1 */
+  readonly minReplicas?: number;
+  /** `autoscaling.maxReplicas`. @default 5 */
+  readonly maxReplicas?: number;
+  /** `autoscaling.targetCPUUtilizationPercentage`. @default 80 */
+  readonly targetCPUUtilizationPercentage?: number;
+  /** `autoscaling.targetMemoryUtilizationPercentage`. @default - no memory metric */
+  readonly targetMemoryUtilizationPercentage?: number;
+}
+
+/** Replicas, resources and scheduling of a gateway's Deployment, as the gateway chart's values set them. */
+export interface GatewayDeploymentOptions extends PodScheduling {
+  /**
+   * A fixed replica count: the chart's `replicaCount` with `autoscaling.enabled: false` (no HPA, the
+   * Deployment has `replicas`). Exclusive with `autoscaling`.
+   * @default - autoscaled (see autoscaling)
+   */
+  readonly replicas?: number;
+  /** The HPA's bounds and targets. @default { minReplicas: 1, maxReplicas: 5, targetCPUUtilizationPercentage: 80 } */
+  readonly autoscaling?: GatewayAutoscaling;
+  /**
+   * The proxy container's resources, merged over the chart's (requests cpu 100m, memory 128Mi; limits cpu
+   * 2000m, memory 1024Mi) as Helm merges values.
+   * @default - the chart's
+   */
+  readonly resources?: ResourceRequirements;
+}
+
+/** The gateway chart's default `resources`. */
+const DEFAULT_RESOURCES: ResourceRequirements = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } };
+
+/**
+ * The container resources as the chart's `gateway.resources` helper renders them (templates/_helpers.tpl):
+ * `limits` then `requests`, resource names sorted (Go map order), empty values dropped, an empty group dropped.
+ */
+function renderResources(r: ResourceRequirements): { limits?: Record<string, k8s.Quantity>; requests?: Record<string, k8s.Quantity> } {
+  const out: Record<string, Record<string, k8s.Quantity>> = {};
+  for (const key of ['limits', 'requests'] as const) {
+    const entries = Object.entries(r[key] ?? {}).filter(([, v]) => v !== undefined && v !== null && v !== '' && v !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (entries.length > 0) {
+      out[key] = Object.fromEntries(entries.map(([n, v]) => [n, typeof v === 'number' ? k8s.Quantity.fromNumber(v) : k8s.Quantity.fromString(v)]));
+    }
+  }
+  return out;
 }
 
 /** Props of {@link IstioGatewayChart}. */
@@ -28,6 +80,8 @@ export interface IstioGatewayChartProps {
   readonly loadBalancerIP?: string;
   /** Service annotations. @default - none */
   readonly serviceAnnotations?: { [key: string]: string };
+  /** Replicas, resources and scheduling of the Deployment. @default - the chart's */
+  readonly deployment?: GatewayDeploymentOptions;
 }
 
 /** The fixed ports of a network gateway, in the order the gateway chart renders them (`networkGatewayPorts`). */
@@ -121,10 +175,14 @@ export class IstioGatewayChart extends Construct {
       },
     });
 
+    const d = props.deployment ?? {};
+    // With a fixed count the chart renders `replicas` and no HPA (templates/deployment.yaml, hpa.yaml).
+    const autoscaling = d.replicas === undefined;
     new k8s.KubeDeployment(this, 'Deployment', {
       metadata: { name, namespace, labels },
       spec: {
-        // No replicas: the HPA owns the replica count (the chart omits it when autoscaling is on).
+        // Without a fixed count the HPA owns the replica count (the chart omits it when autoscaling is on).
+        ...(autoscaling ? {} : { replicas: d.replicas }),
         selector: { matchLabels: { ...this.selectorLabels } },
         template: {
           metadata: {
@@ -156,27 +214,73 @@ export class IstioGatewayChart extends Construct {
               },
               ...(network !== undefined ? { env: [{ name: REQUESTED_NETWORK_VIEW_ENV, value: network }] } : {}),
               ports: [{ containerPort: 15090, protocol: 'TCP', name: 'http-envoy-prom' }],
-              resources: {
-                limits: { cpu: k8s.Quantity.fromString('2000m'), memory: k8s.Quantity.fromString('1024Mi') },
-                requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },
-              },
+              resources: renderResources(mergeValues(DEFAULT_RESOURCES, d.resources ?? {})),
             }],
+            // `with` in the chart: empty ones are not rendered.
+            ...(d.nodeSelector && Object.keys(d.nodeSelector).length > 0 ? { nodeSelector: { ...d.nodeSelector } } : {}),
+            ...(d.affinity && Object.keys(d.affinity).length > 0 ? { affinity: mergeValues({}, d.affinity) } : {}),
+            ...(d.tolerations && d.tolerations.length > 0 ? { tolerations: d.tolerations.map((t) => ({ ...t })) } : {}),
+            ...(d.topologySpreadConstraints && d.topologySpreadConstraints.length > 0
+              ? { topologySpreadConstraints: d.topologySpreadConstraints.map((c) => mergeValues({}, c)) } : {}),
             terminationGracePeriodSeconds: 30,
           },
         },
       },
     });
 
-    new k8s.KubeHorizontalPodAutoscalerV2(this, 'HorizontalPodAutoscaler', {
-      metadata: { name, namespace, labels },
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-        minReplicas: 1,
-        maxReplicas: 5,
-        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { averageUtilization: 80, type: 'Utilization' } } }],
-      },
-    });
+    if (autoscaling) {
+      const a = d.autoscaling ?? {};
+      const cpu = a.targetCPUUtilizationPercentage ?? 80;
+      const memory = a.targetMemoryUtilizationPercentage;
+      new k8s.KubeHorizontalPodAutoscalerV2(this, 'HorizontalPodAutoscaler', {
+        metadata: { name, namespace, labels },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+          minReplicas: a.minReplicas ?? 1,
+          maxReplicas: a.maxReplicas ?? 5,
+          metrics: [
+            { type: 'Resource', resource: { name: 'cpu', target: { averageUtilization: cpu, type: 'Utilization' } } },
+            ...(memory ? [{ type: 'Resource', resource: { name: 'memory', target: { averageUtilization: memory, type: 'Utilization' } } }] : []),
+          ],
+        },
+      });
+    }
 
     Phase.assign(this, Phase.GATEWAYS);
   }
+}
+
+/**
+ * Problems of a gateway's Deployment options, named `<place.field>.<option>`: replicas ≥ 1, autoscaling
+ * bounds (1 ≤ min ≤ max) and targets, quantities, label syntax and toleration enums.
+ */
+export function gatewayDeploymentProblems(place: ProblemPlace, d: GatewayDeploymentOptions): Problem[] {
+  const problems: Problem[] = [];
+  const where = (suffix: string) => ({ ...(place.cluster !== undefined ? { cluster: place.cluster } : {}), field: `${place.field}${suffix}` });
+  problems.push(...countProblem(place, '.replicas', d.replicas, 1, 'replicas'));
+  const a = d.autoscaling;
+  if (a !== undefined) {
+    if (typeof a !== 'object' || a === null || Array.isArray(a)) {
+      problems.push({ ...where('.autoscaling'), value: a, message: 'is not a map', fix: 'write { minReplicas: 2, maxReplicas: 10 }' });
+    } else {
+      const known = ['minReplicas', 'maxReplicas', 'targetCPUUtilizationPercentage', 'targetMemoryUtilizationPercentage'];
+      for (const k of Object.keys(a)) {
+        if (!known.includes(k)) problems.push({ ...where(`.autoscaling.${k}`), message: 'is not an autoscaling setting of the gateway chart', allowed: known.join(', '), fix: suggest(k, known) ? `did you mean "${suggest(k, known)}"?` : 'remove it' });
+      }
+      problems.push(...countProblem(place, '.autoscaling.minReplicas', a.minReplicas, 1, 'minReplicas'));
+      problems.push(...countProblem(place, '.autoscaling.maxReplicas', a.maxReplicas, 1, 'maxReplicas'));
+      problems.push(...countProblem(place, '.autoscaling.targetCPUUtilizationPercentage', a.targetCPUUtilizationPercentage, 1, 'the target'));
+      problems.push(...countProblem(place, '.autoscaling.targetMemoryUtilizationPercentage', a.targetMemoryUtilizationPercentage, 1, 'the target'));
+      const min = a.minReplicas ?? 1; const max = a.maxReplicas ?? 5;
+      if (typeof min === 'number' && typeof max === 'number' && min > max) {
+        problems.push({ ...where('.autoscaling'), value: a, message: `has minReplicas ${min} above maxReplicas ${max} (the chart's defaults are 1 and 5); the HPA would be rejected`, fix: 'make minReplicas at most maxReplicas' });
+      }
+      if (d.replicas !== undefined) {
+        problems.push({ ...where('.replicas'), value: d.replicas, message: 'is set together with autoscaling; a fixed count turns the chart\'s HPA off', fix: 'keep either replicas (fixed) or autoscaling' });
+      }
+    }
+  }
+  problems.push(...resourcesProblems({ ...place, field: `${place.field}.resources` }, d.resources));
+  problems.push(...schedulingProblems(place, d));
+  return problems;
 }

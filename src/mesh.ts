@@ -2,12 +2,13 @@ import { Construct } from 'constructs';
 import { cidrsOverlap, parseCidrList } from './cidr';
 import { Application, ApplicationProps } from './application/application';
 import { MeshApplications } from './application/mesh-applications';
-import { argoCdApplicationName, ArgoCdApplications, ArgoCdProps, ArgoCdSettings } from './argocd';
+import { argoCdApplicationName, ArgoCdApplications, ArgoCdProps, ArgoCdSettings, IstioInstallMethod } from './argocd';
 import { PrerequisiteInstall } from './argocd-prerequisites';
 import { Cluster, ClusterProps } from './cluster';
 import { ControlPlaneModel } from './control-plane';
 import { EndpointDiscovery, endpointDiscoveryGraph } from './endpoint-discovery';
 import { DEFAULT_TRUST_DOMAIN } from './install-inputs';
+import { InstallValues, installValuesProblems } from './install-values/install-values';
 import { ISTIO_SYSTEM_NAMESPACE } from './istio';
 import { firstUnsafeCharacter, isDnsLabel, isDnsSubdomain, isLabelValue, isTrustDomain } from './names';
 import { Network } from './network';
@@ -77,6 +78,14 @@ export interface MeshProps {
    * @default - no Argo CD output
    */
   readonly argoCd?: ArgoCdProps;
+
+  /**
+   * Istio install values for every cluster (image hub and tag, istiod resources and scheduling, mesh
+   * config, raw chart values), merged into the Helm values, IstioOperators, Sail resources and Argo CD
+   * Applications; a cluster's own `installValues` are merged over them.
+   * @default - none
+   */
+  readonly installValues?: InstallValues;
 }
 
 /**
@@ -105,6 +114,8 @@ export class Mesh extends Construct {
   public readonly strictMtls: boolean;
   /** Argo CD delivery settings, if any. */
   public readonly argoCd?: ArgoCdSettings;
+  /** Mesh-wide install values, if any. */
+  public readonly installValues?: InstallValues;
   /** The Argo CD Applications (after build, when `argoCd` is set). */
   public argoCdApplications?: ArgoCdApplications;
 
@@ -125,6 +136,7 @@ export class Mesh extends Construct {
     this.remoteSecretDelivery = props.remoteSecretDelivery ?? RemoteSecretDelivery.LABELLED_SECRETS;
     this.strictMtls = props.strictMtls ?? true;
     this.argoCd = props.argoCd ? new ArgoCdSettings(props.argoCd) : undefined;
+    this.installValues = props.installValues;
     this.applications = new MeshApplications(this, () => { this.index = undefined; });
     // Plain `App.synth()` users get the same checks as `synthesizeMesh()`.
     this.node.addValidation({ validate: () => this.validate().map(formatProblem) });
@@ -281,6 +293,7 @@ export class Mesh extends Construct {
     problems.push(...this.controlPlaneProblems());
     problems.push(...this.trustProblems());
     problems.push(...this.applications.problems());
+    problems.push(...installValuesProblems({ field: 'installValues' }, this.installValues, { sail: this.argoCd?.istioInstall === IstioInstallMethod.SAIL_OPERATOR }));
     return problems;
   }
 

@@ -133,6 +133,25 @@ export function didYouMean(input: string, candidates: readonly string[]): string
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(input.length / 3)) ? best : undefined;
 }
 
+/**
+ * didYouMean, or else the candidate sharing the longest beginning with the input, when that is most of the
+ * input (`replicas` → `replicaCount`, `REGISTRY` → `REGISTRY_ONLY`).
+ */
+export function suggest(input: string, candidates: readonly string[]): string | undefined {
+  const close = didYouMean(input, candidates);
+  if (close !== undefined) return close;
+  const a = input.toLowerCase();
+  let best: string | undefined;
+  let bestLength = Math.max(4, Math.ceil(a.length * 0.6)) - 1;
+  for (const c of candidates) {
+    const b = c.toLowerCase();
+    let n = 0;
+    while (n < a.length && n < b.length && a[n] === b[n]) n++;
+    if (n > bestLength) { best = c; bestLength = n; }
+  }
+  return best;
+}
+
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {

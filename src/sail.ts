@@ -2,28 +2,25 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IstioSpecProfile } from '../imports/sail-istio-sailoperator.io';
 import type { HelmRelease } from './install-inputs';
+import { istiodChartToValuesApi } from './install-values/with-install-values';
+import { mergeValues } from './install-values/install-values';
 import { ISTIO_SYSTEM_NAMESPACE } from './istio';
 import { Phase } from './phase';
 
-/** The istiod chart's top-level values that the Sail `Istio` API keeps under `values.pilot`. */
-const PILOT_KEYS = ['env', 'volumes', 'volumeMounts', 'configMap'];
 
 /**
  * The Sail Operator `Istio` resource of one control-plane namespace, equivalent to the Helm releases of
- * that namespace: Sail's `values` mirror the charts' values (base and istiod share `global`), except
- * that the istiod chart's top-level `env`, `volumes`, `volumeMounts` and `configMap` are written under
- * `pilot` (where Istio's charts also accept them) and `profile` is a field of the spec.
+ * that namespace: Sail's `values` mirror the charts' values (base and istiod share `global`, merged as
+ * Helm merges), except that the istiod chart's top-level pilot values (`env`, `volumes`, `resources`, ...)
+ * are written under `pilot` (where Istio's charts also accept them) and `profile` is a field of the spec.
  */
 export function sailValues(releases: readonly HelmRelease[]): { profile?: string; values: Record<string, any> } {
-  const values: Record<string, any> = {};
+  let values: Record<string, any> = {};
   let profile: string | undefined;
   for (const r of releases) {
-    for (const [key, value] of Object.entries(r.values)) {
-      if (key === 'profile') profile = value as string;
-      else if (r.chart === 'istiod' && PILOT_KEYS.includes(key)) values.pilot = { ...values.pilot, [key]: value };
-      else if (typeof value === 'object' && value !== null && !Array.isArray(value)) values[key] = { ...values[key], ...value };
-      else values[key] = value;
-    }
+    const { profile: p, ...rest } = r.chart === 'istiod' ? istiodChartToValuesApi(r.values) : r.values;
+    if (p !== undefined) profile = p as string;
+    values = mergeValues(values, rest);
   }
   return { profile, values };
 }

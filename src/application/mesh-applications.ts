@@ -433,7 +433,7 @@ export class MeshApplications {
         for (const c of ing.clusters) {
           let gw = gatewayIn.get(c);
           if (!gw) {
-            gw = new IstioGatewayChart(c, 'ApplicationIngressGateway', { name: INGRESS_GATEWAY_NAME, namespace: c.controlPlaneNamespace, ports: INGRESS_GATEWAY_PORTS });
+            gw = new IstioGatewayChart(c, 'ApplicationIngressGateway', { name: INGRESS_GATEWAY_NAME, namespace: c.controlPlaneNamespace, ports: INGRESS_GATEWAY_PORTS, deployment: c.ingressGatewayOptions });
             gatewayIn.set(c, gw);
           }
           selector = gw.selectorLabels;

@@ -11,6 +11,9 @@ import { MeshValidationError, Problem, throwIfProblems } from '../problem';
 import { RemoteSecretDelivery } from '../remote-secret';
 import { SecretStoreKind } from '../secret-store';
 import { IssuerKind, TrustSource } from '../trust';
+import type { EastWestGatewayOptions } from '../east-west-gateway';
+import type { GatewayDeploymentOptions } from '../gateway-chart';
+import type { InstallValues } from '../install-values/install-values';
 import { addTopologyApplications, locateApplicationPath, TopologyApplication } from './applications-loader';
 import { checkSchema } from './schema-check';
 import { readTopologyText, TopologyText } from './topology-text';
@@ -29,11 +32,9 @@ export interface TopologyCluster {
   readonly tlsServerName?: string;
   readonly region?: string;
   readonly zone?: string;
-  readonly eastWestGateway?: {
-    readonly enabled?: boolean;
-    readonly address?: string;
-    readonly serviceAnnotations?: { [key: string]: string };
-  };
+  readonly eastWestGateway?: EastWestGatewayOptions;
+  readonly installValues?: InstallValues;
+  readonly ingressGateway?: GatewayDeploymentOptions;
   readonly externalIstiod?: { readonly address: string; readonly tlsCredentialName?: string; readonly namespace?: string };
   readonly argoCdDestination?: { readonly name?: string; readonly server?: string };
   readonly verificationWorkloads?: { readonly namespace?: string; readonly helloworldVersion?: string };
@@ -72,6 +73,7 @@ export interface TopologyDocument {
   };
   readonly clusters: TopologyCluster[];
   readonly applications?: readonly TopologyApplication[];
+  readonly installValues?: InstallValues;
 }
 
 /** Maps the file's `trust` section to a TrustSource, or a problem. */
@@ -239,6 +241,7 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
     remoteSecretDelivery: doc.remoteSecrets?.delivery === 'kubeconfigDirectory'
       ? RemoteSecretDelivery.KUBECONFIG_DIRECTORY : RemoteSecretDelivery.LABELLED_SECRETS,
     strictMtls: doc.strictMtls,
+    installValues: doc.installValues,
     argoCd: doc.argoCd && {
       ...doc.argoCd,
       istioInstall: doc.argoCd.istioInstall === 'sailOperator' ? IstioInstallMethod.SAIL_OPERATOR : IstioInstallMethod.HELM,
@@ -383,6 +386,8 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
       zone: c.zone,
       eastWestGateway: c.eastWestGateway,
       argoCdDestination: c.argoCdDestination,
+      installValues: c.installValues,
+      ingressGateway: c.ingressGateway,
     });
     if (c.verificationWorkloads) cl.addVerificationWorkloads(c.verificationWorkloads);
     added.set(cluster, cl);
