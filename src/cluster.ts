@@ -27,6 +27,7 @@ import { checkUrl, isUrl } from './url';
 import type { Network } from './network';
 import { Problem } from './problem';
 import { withServiceSettings } from './application/service-settings';
+import { withVmInstallValues } from './vm/vm-install-values';
 import { clusterVerificationProblems, VerificationWorkloadsProps } from './verification-workloads';
 
 /** Props of a cluster, given to `Mesh.addCluster()`. */
@@ -202,7 +203,7 @@ export class Cluster extends Chart {
     const declared = this.eastWestGatewayOptions.enabled;
     if (declared !== undefined) return declared;
     switch (this.controlPlane.model) {
-      case ControlPlaneModel.PRIMARY: return this.mesh.isMultiNetwork || this.servedClusters.length > 0;
+      case ControlPlaneModel.PRIMARY: return this.mesh.isMultiNetwork || this.servedClusters.length > 0 || this.mesh.vmGroups.joins(this);
       case ControlPlaneModel.REMOTE: return this.mesh.isMultiNetwork
         && !this.mesh.clustersOn(this.network).some((c) => c.controlPlane.model === ControlPlaneModel.PRIMARY && c.hasEastWestGateway);
       default: return false;
@@ -252,7 +253,7 @@ export class Cluster extends Chart {
   public get installInputs(): InstallInputs {
     // Derived from the whole mesh and asked for by several outputs: computed once per mesh shape.
     if (this.inputsCache?.revision !== this.mesh.revision) {
-      this.inputsCache = { revision: this.mesh.revision, inputs: withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts()) };
+      this.inputsCache = { revision: this.mesh.revision, inputs: withVmInstallValues(withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts()), this.mesh.vmGroups.joins(this)) };
     }
     return this.inputsCache.inputs;
   }
@@ -310,15 +311,28 @@ export class Cluster extends Chart {
     });
   }
 
+  /**
+   * A cluster ID that is not a DNS label but a label value, like Istio's default `Kubernetes` (the VM docs'
+   * lab): fine where nothing derived from it must be a DNS name, i.e. the only cluster of a mesh without
+   * Argo CD (no remote secrets, no Application names) and no DestinationRule subsets named after clusters.
+   */
+  private get isRelaxedClusterId(): boolean {
+    return isLabelValue(this.name) && this.name !== '' && !/^[-_.]|[-_.]$/.test(this.name) && this.mesh.clusters.length === 1
+      && this.mesh.argoCd === undefined && !this.mesh.applications.all.some((a) => a.services.some((s) => s.subsetsByCluster));
+  }
+
   /** Problems found in this cluster's own props (mesh-wide checks live in Mesh). */
   public problems(): Problem[] {
     const problems: Problem[] = [];
     const cluster = this.name;
-    if (!isDnsLabel(this.name)) {
+    if (!isDnsLabel(this.name) && !this.isRelaxedClusterId) {
+      const idOnly = isLabelValue(this.name) && this.name !== '';
       problems.push({
         cluster, field: 'clusterName', value: this.name,
-        message: 'is not a DNS-1123 label; it becomes Istio\'s cluster ID, the remote-secret name istio-remote-secret-<name> and its data key, the output directory dist/<name>/ and a label value, so it must fit all of them',
-        allowed: 'lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters',
+        message: idOnly
+          ? 'is not a DNS-1123 label: an ID like Istio\'s default "Kubernetes" is accepted only in a single-cluster mesh without Argo CD (nothing there needs a DNS name); with more clusters or Argo CD it names remote secrets (istio-remote-secret-<name>) or Argo CD Applications, which must be DNS names'
+          : 'is not a DNS-1123 label; it becomes Istio\'s cluster ID, the remote-secret name istio-remote-secret-<name> and its data key, the output directory dist/<name>/ and a label value, so it must fit all of them',
+        allowed: 'lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters (in a single-cluster mesh without Argo CD also uppercase letters, "_" and ".")',
         fix: `rename the cluster, e.g. "${toDnsLabel(this.name, 'cluster1')}"`,
       });
     }
@@ -593,8 +607,8 @@ export class Cluster extends Chart {
       if (multiNetwork && this.isConfigCluster) {
         new CrossNetworkGateway(this, 'CrossNetworkGateway', { namespace, selector });
       }
-      // expose-istiod.yaml: a primary serving remotes exposes istiod on its east-west gateway.
-      if (cp.model === ControlPlaneModel.PRIMARY && this.servedClusters.length > 0) {
+      // expose-istiod.yaml: a primary serving remotes or joined by VMs exposes istiod on its east-west gateway.
+      if (cp.model === ControlPlaneModel.PRIMARY && (this.servedClusters.length > 0 || this.mesh.vmGroups.joins(this))) {
         new IstiodExposure(this, 'ExposeIstiod', {
           namespace,
           names: { gateway: 'istiod-gateway', virtualService: 'istiod-vs', destinationRule: 'istiod-dr' },

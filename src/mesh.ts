@@ -17,6 +17,8 @@ import { RemoteSecretDelivery } from './remote-secret';
 import { SecretStore, SecretStoreProps } from './secret-store';
 import { certificateDurationProblem, TrustSource } from './trust';
 import { checkRepoUrl, checkUrl, isUrl } from './url';
+import { MeshVmGroups } from './vm/mesh-vm-groups';
+import { VmGroup, VmGroupProps } from './vm/vm-group';
 
 /** Relationships derived from the declared clusters. */
 interface MeshIndex {
@@ -112,6 +114,8 @@ export class Mesh extends Construct {
   private readonly _clusters = new Map<string, Cluster>();
   /** The applications and the index relating them to clusters. */
   public readonly applications: MeshApplications;
+  /** The VM groups and which cluster each joins. */
+  public readonly vmGroups: MeshVmGroups;
   private built = false;
   /** Derived relationships, computed once per shape of the mesh (a mesh of hundreds of clusters asks often). */
   private index?: MeshIndex;
@@ -126,6 +130,7 @@ export class Mesh extends Construct {
     this.strictMtls = props.strictMtls ?? true;
     this.argoCd = props.argoCd ? new ArgoCdSettings(props.argoCd) : undefined;
     this.applications = new MeshApplications(this, () => { this.index = undefined; });
+    this.vmGroups = new MeshVmGroups(this, () => { this.index = undefined; });
     // Plain `App.synth()` users get the same checks as `synthesizeMesh()`.
     this.node.addValidation({ validate: () => this.validate().map(formatProblem) });
   }
@@ -161,6 +166,14 @@ export class Mesh extends Construct {
    */
   public addApplication(name: string, props: ApplicationProps = {}): Application {
     return this.applications.add(name, props);
+  }
+
+  /**
+   * Declares a group of virtual machines joining the mesh.
+   * @see VmGroup
+   */
+  public addVmGroup(name: string, props: VmGroupProps): VmGroup {
+    return this.vmGroups.add(name, props);
   }
 
   /** The networks, in declaration order. */
@@ -237,7 +250,7 @@ export class Mesh extends Construct {
         bySource: group(edges, (e) => e.source),
         served,
         byNetwork,
-        multiNetwork: byNetwork.size > 1,
+        multiNetwork: new Set([...byNetwork.keys(), ...this.vmGroups.networks]).size > 1,
       };
     }
     return this.index;
@@ -281,6 +294,7 @@ export class Mesh extends Construct {
     problems.push(...this.controlPlaneProblems());
     problems.push(...this.trustProblems());
     problems.push(...this.applications.problems());
+    problems.push(...this.vmGroups.problems());
     return problems;
   }
 
@@ -293,6 +307,7 @@ export class Mesh extends Construct {
     if (this.built) return;
     throwIfProblems(this.validate());
     for (const cluster of this.clusters) cluster._build();
+    this.vmGroups.build();
     this.applications.build();
     for (const cluster of this.clusters) {
       for (const obj of apiObjectsOf(cluster)) annotateSyncWave(obj);

@@ -12,6 +12,7 @@ import { RemoteSecretDelivery } from '../remote-secret';
 import { SecretStoreKind } from '../secret-store';
 import { IssuerKind, TrustSource } from '../trust';
 import { addTopologyApplications, locateApplicationPath, TopologyApplication } from './applications-loader';
+import { addTopologyVmGroups, TopologyVmGroup } from './vm-groups-loader';
 import { checkSchema } from './schema-check';
 import { readTopologyText, TopologyText } from './topology-text';
 import * as SCHEMA from './topology.schema.json';
@@ -72,6 +73,8 @@ export interface TopologyDocument {
   };
   readonly clusters: TopologyCluster[];
   readonly applications?: readonly TopologyApplication[];
+  readonly vmNetworks?: readonly string[];
+  readonly vmGroups?: readonly TopologyVmGroup[];
 }
 
 /** Maps the file's `trust` section to a TrustSource, or a problem. */
@@ -392,6 +395,7 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
   }
 
   addTopologyApplications(mesh, doc.applications, problems);
+  addTopologyVmGroups(mesh, doc.vmNetworks, doc.vmGroups, problems);
 
   // When declarations were already rejected, "the mesh has no cluster" would only restate them.
   const meshProblems = mesh.validate().filter((p) => !(problems.length > 0 && p.field === 'clusters')
