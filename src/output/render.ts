@@ -234,7 +234,7 @@ export function renderMeshTo(mesh: Mesh, emit: (file: OutputFile) => void): void
   problems.push(...secretProblems(undefined, applications.map((a): [string, unknown] => [`Application/${a.metadata.name}`, a])));
   // VM bootstrap bundles hold no token or key (the operator's script fetches them): the guard proves it.
   const vmFiles = mesh.vmGroups.bundleFiles();
-  problems.push(...secretProblems(undefined, vmFiles.map((f): [string, unknown] => [`VM bundle ${f.path}`, { [f.path]: f.content }])));
+  problems.push(...secretProblems(undefined, vmFiles.map((f): [string, unknown] => [`VM bundle ${f.path}`, f.content])));
   throwIfProblems(problems, 'the synthesized output');
   vmFiles.forEach(emit);
   if (applications.length > 0) argoCdFiles(applications, mesh.argoCdApplications!.healthChecks).forEach(emit);
