@@ -1,6 +1,9 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { workloadEntryConfigure } from '../src/vm/bootstrap-bundle';
+import { finishVmScript, shellQuote } from '../src/vm/finish-vm-script';
 import { goYamlKeyLess, goYamlString, istioShellQuote } from '../src/vm/istioctl-format';
 import { parseYamlDocuments } from '../src/output/yaml';
 
@@ -88,5 +91,59 @@ describe('istioctl formats', () => {
     expect(goYamlString('istiod.istio-system.svc:15012')).toBe('istiod.istio-system.svc:15012');
     expect(goYamlString('10.10.10.10')).toBe('10.10.10.10');
     expect(() => goYamlString('a\nb')).toThrow(/printable ASCII/);
+  });
+});
+
+describe('the finish-vm.sh template', () => {
+  const props = { group: 'hello-vm', cluster: 'Kubernetes', namespace: 'vm-namespace', serviceAccount: 'vm-sa', istioNamespace: 'istio-system', istiodHost: 'istiod.istio-system.svc' };
+
+  test('is valid bash (bash -n) and sets every value once, single-quoted', () => {
+    const script = finishVmScript(props);
+    const r = spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(script).toContain("\nSERVICE_ACCOUNT='vm-sa'\n");
+    expect(script).toContain("\nCLUSTER='Kubernetes'\n");
+    // Values appear only in their assignment; commands use the variables.
+    expect(script.split('vm-sa').length - 1).toBe(1);
+  });
+
+  test('runs end to end against a stand-in kubectl and writes root-cert.pem and istio-token with mode 0600 only to the target', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'finish-vm-'));
+    const bundle = path.join(dir, 'bundle');
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bundle);
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bundle, 'finish-vm.sh'), finishVmScript(props));
+    for (const f of ['cluster.env', 'mesh.yaml']) fs.writeFileSync(path.join(bundle, f), `${f}\n`);
+    fs.writeFileSync(path.join(bundle, 'hosts'), '');
+    // The stand-in kubectl logs its arguments and answers like the API server would.
+    fs.writeFileSync(path.join(bin, 'kubectl'), `#!/bin/sh\necho "$@" >> "${dir}/calls"\ncase "$*" in *"create token"*) echo fake-token;; *configmap*) echo fake-ca;; *service*) echo 192.0.2.99;; esac\n`, { mode: 0o755 });
+    const target = path.join(dir, 'target');
+    const r = spawnSync('bash', [path.join(bundle, 'finish-vm.sh'), 'ctx', target], { encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH}` } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(fs.readdirSync(target).sort()).toEqual(['cluster.env', 'hosts', 'istio-token', 'mesh.yaml', 'root-cert.pem']);
+    for (const f of ['istio-token', 'root-cert.pem']) expect(fs.statSync(path.join(target, f)).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(path.join(target, 'hosts'), 'utf8')).toBe('192.0.2.99 istiod.istio-system.svc\n');
+    const calls = fs.readFileSync(path.join(dir, 'calls'), 'utf8');
+    expect(calls).toContain('--context ctx -n vm-namespace create token vm-sa --audience istio-ca --duration 3600s');
+    expect(fs.readdirSync(bundle).sort()).toEqual(['cluster.env', 'finish-vm.sh', 'hosts', 'mesh.yaml']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test.each([
+    ['serviceAccount', "vm'; rm -rf / #"],
+    ['namespace', '$(reboot)'],
+    ['group', 'a`id`'],
+    ['cluster', 'K8s; id'],
+    ['istiodHost', 'istiod istio-system'],
+  ])('refuses a %s that is not of its kind (%s)', (key, value) => {
+    expect(() => finishVmScript({ ...props, [key]: value })).toThrow(/finish-vm.sh/);
+  });
+
+  test('shellQuote quotes a single quote so that the shell reads the value back', () => {
+    const value = "it's $HOME `id`";
+    const r = spawnSync('bash', ['-c', `printf %s ${shellQuote(value)}`], { encoding: 'utf8' });
+    expect(r.stdout).toBe(value);
   });
 });
