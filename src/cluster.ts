@@ -312,12 +312,12 @@ export class Cluster extends Chart {
   }
 
   /**
-   * A cluster ID that is not a DNS label but a label value, like Istio's default `Kubernetes` (the VM docs'
-   * lab): fine where nothing derived from it must be a DNS name, i.e. the only cluster of a mesh without
+   * A cluster ID that is a DNS label but for uppercase letters, like Istio's default `Kubernetes` (the VM
+   * docs' lab): fine where nothing derived from it must be a DNS name, i.e. the only cluster of a mesh without
    * Argo CD (no remote secrets, no Application names) and no DestinationRule subsets named after clusters.
    */
   private get isRelaxedClusterId(): boolean {
-    return isLabelValue(this.name) && this.name !== '' && !/^[-_.]|[-_.]$/.test(this.name) && this.mesh.clusters.length === 1
+    return isDnsLabel(this.name.toLowerCase()) && this.mesh.clusters.length === 1
       && this.mesh.argoCd === undefined && !this.mesh.applications.all.some((a) => a.services.some((s) => s.subsetsByCluster));
   }
 
@@ -326,13 +326,12 @@ export class Cluster extends Chart {
     const problems: Problem[] = [];
     const cluster = this.name;
     if (!isDnsLabel(this.name) && !this.isRelaxedClusterId) {
-      const idOnly = isLabelValue(this.name) && this.name !== '';
+      const caseOnly = isDnsLabel(this.name.toLowerCase());
       problems.push({
         cluster, field: 'clusterName', value: this.name,
-        message: idOnly
-          ? 'is not a DNS-1123 label: an ID like Istio\'s default "Kubernetes" is accepted only in a single-cluster mesh without Argo CD (nothing there needs a DNS name); with more clusters or Argo CD it names remote secrets (istio-remote-secret-<name>) or Argo CD Applications, which must be DNS names'
-          : 'is not a DNS-1123 label; it becomes Istio\'s cluster ID, the remote-secret name istio-remote-secret-<name> and its data key, the output directory dist/<name>/ and a label value, so it must fit all of them',
-        allowed: 'lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters (in a single-cluster mesh without Argo CD also uppercase letters, "_" and ".")',
+        message: 'is not a DNS-1123 label; it becomes Istio\'s cluster ID, the remote-secret name istio-remote-secret-<name> and its data key, the output directory dist/<name>/ and a label value, so it must fit all of them'
+          + (caseOnly ? ' (uppercase letters, as in Istio\'s default ID "Kubernetes", are accepted only for the only cluster of a single-cluster mesh without Argo CD: with more clusters or Argo CD the name also names remote secrets or Argo CD Applications, which must be DNS names)' : ''),
+        allowed: 'lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters (uppercase letters too for the only cluster of a mesh without Argo CD)',
         fix: `rename the cluster, e.g. "${toDnsLabel(this.name, 'cluster1')}"`,
       });
     }

@@ -183,10 +183,10 @@ describe('cluster names: Istio\'s default ID "Kubernetes"', () => {
     doc.argoCd = { repoURL: 'https://git.example.com/mesh.git', targetRevision: 'main' };
     expect(problemsOf(doc).map((p) => p.field)).toContain('clusterName');
   });
-  test('names other than label values stay rejected even alone', () => {
+  test('names that are not DNS labels but for case stay rejected even alone', () => {
     const doc = exampleDoc('vm-single-network.yaml');
-    doc.clusters[0].clusterName = 'Kube rnetes';
-    doc.applications[0].workloads[0].placement.clusters = ['Kube rnetes'];
+    doc.clusters[0].clusterName = 'Kube_rnetes';
+    doc.applications[0].workloads[0].placement.clusters = ['Kube_rnetes'];
     expect(problemsOf(doc).map((p) => p.field)).toContain('clusterName');
   });
 });
