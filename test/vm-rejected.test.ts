@@ -65,6 +65,18 @@ describe('rejected VM groups: nothing written, the problem named with the value 
     expectRejected(multi((_t, g) => { g.calls = ['sample/hellowrld']; }), { field: `${G}.calls[0]`, contains: ['"sample/hellowrld"'] });
   });
 
+  test('a pod calling a VM service that does not exist', () => {
+    const t = load('vm-single-network.yaml');
+    t.applications[0].workloads[0].calls = ['vm-hello-vm/hello-wm'];
+    expectRejected(jsyaml.dump(t), { field: 'applications.sample.workloads.helloworld-v1.calls[0]', contains: ['"vm-hello-vm/hello-wm"'] });
+  });
+
+  test('a VM group whose service application name an application of the file already has', () => {
+    const t = load('vm-single-network.yaml');
+    t.applications.push({ name: 'vm-hello-vm' });
+    expectRejected(jsyaml.dump(t), { field: G, contains: ['"vm-hello-vm"'] });
+  });
+
   test('a probe path that is not a plain path (it lands in mesh.yaml)', () => {
     expectRejected(multi((_t, g) => { g.probe = { httpGet: { port: 8080, path: "/ready'\n" } }; }), { field: `${G}.probe.httpGet.path`, contains: ['Fix: use e.g. "/ready"'] });
   });

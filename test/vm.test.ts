@@ -86,6 +86,13 @@ describe('the docs\' lab: one network, cluster ID "Kubernetes" (examples/vm-sing
     expect([...steps].sort((a, b) => a - b)).toEqual(steps);
   });
 
+  test('a pod calls the VM service through the application model (the file\'s calls: vm-hello-vm/hello-vm)', () => {
+    const group = mesh.vmGroups.all[0];
+    const helloworld = mesh.applications.all.find((a) => a.name === 'sample')!.workloads[0];
+    expect(helloworld.called).toEqual([group.service]);
+    expect(mesh.applications.factsOf(group.service!).callers).toEqual([helloworld]);
+  });
+
   test('the VM calls a cluster service through the application model (helloworld is in the joining cluster)', () => {
     const group = mesh.vmGroups.all[0];
     expect(group.called.map((s) => s.host)).toEqual(['helloworld.sample.svc.cluster.local']);

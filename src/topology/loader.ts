@@ -394,8 +394,9 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
     }
   }
 
+  const resolveVmCalls = addTopologyVmGroups(mesh, doc.vmNetworks, doc.vmGroups, (doc.applications ?? []).map((a) => a.name), problems);
   addTopologyApplications(mesh, doc.applications, problems);
-  addTopologyVmGroups(mesh, doc.vmNetworks, doc.vmGroups, problems);
+  resolveVmCalls();
 
   // When declarations were already rejected, "the mesh has no cluster" would only restate them.
   const meshProblems = mesh.validate().filter((p) => !(problems.length > 0 && p.field === 'clusters')

@@ -21,10 +21,15 @@ export interface TopologyVmGroup {
 
 /**
  * Declares the file's VM networks (`vmNetworks`: networks on which only VMs sit) and VM groups on the mesh,
- * after the clusters and applications (VM groups may call application services). Names that resolve to
- * nothing become problems, like every other reference of the file.
+ * after the clusters and before the applications (whose workloads may call a VM service,
+ * `vm-<group>/<group>`). Returns the resolution of the groups' `calls`, to run once the applications are
+ * declared. Names that resolve to nothing become problems, like every other reference of the file.
  */
-export function addTopologyVmGroups(mesh: Mesh, vmNetworks: readonly string[] | undefined, groups: readonly TopologyVmGroup[] | undefined, problems: Problem[]): void {
+export function addTopologyVmGroups(
+  mesh: Mesh, vmNetworks: readonly string[] | undefined, groups: readonly TopologyVmGroup[] | undefined,
+  applicationNames: readonly string[], problems: Problem[],
+): () => void {
+  const pending: (() => void)[] = []; // calls resolve once the applications are declared
   for (const name of vmNetworks ?? []) {
     if (!mesh.networks.some((n) => n.name === name)) mesh.addNetwork(name);
   }
@@ -36,7 +41,7 @@ export function addTopologyVmGroups(mesh: Mesh, vmNetworks: readonly string[] | 
       continue;
     }
     seen.add(g.name);
-    if (mesh.applications.all.some((a) => a.name === `vm-${g.name}`)) {
+    if (applicationNames.includes(`vm-${g.name}`)) {
       problems.push({ field, value: g.name, message: `needs the application name "vm-${g.name}" for its service, but an application has it`, fix: 'rename the VM group or the application' });
       continue;
     }
@@ -55,7 +60,7 @@ export function addTopologyVmGroups(mesh: Mesh, vmNetworks: readonly string[] | 
     }
     const { calls, network: _n, name, ...props } = g;
     const group = mesh.addVmGroup(name, { ...props, network });
-    (calls ?? []).forEach((ref, i) => {
+    pending.push(() => (calls ?? []).forEach((ref, i) => {
       const [appName, serviceName] = ref.split('/');
       const app = mesh.applications.all.find((a) => a.name === appName);
       const s = serviceName !== undefined ? app?.service(serviceName) : undefined;
@@ -66,6 +71,7 @@ export function addTopologyVmGroups(mesh: Mesh, vmNetworks: readonly string[] | 
         const guess = didYouMean(ref, known);
         problems.push({ field: `${field}.calls[${i}]`, value: ref, message: 'names no service of the mesh', allowed: known.join(', ') || 'no service is declared', fix: guess ? `did you mean "${guess}"?` : 'name a declared service as <application>/<service>' });
       }
-    });
+    }));
   }
+  return () => pending.forEach((f) => f());
 }
