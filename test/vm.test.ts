@@ -5,6 +5,7 @@ import * as jsyaml from 'js-yaml';
 import { loadTopologyFile, Mesh, TrustSource } from '../src';
 import { parseYamlDocuments } from '../src/output/yaml';
 import { VM_PILOT_ENV } from '../src/vm/vm-install-values';
+import { expectAccepted } from './support/hostile';
 import { find, fixtureDocs, helmValues, istioOperatorOf, meshOf, objectsByCluster, outputTree, PROJECT_ROOT, problemsOf, withoutSyncWave } from './support/mesh';
 
 const example = (name: string) => loadTopologyFile(new App(), 'mesh', path.join(PROJECT_ROOT, 'examples', name));
@@ -195,5 +196,14 @@ describe('cluster names: Istio\'s default ID "Kubernetes"', () => {
     doc.clusters[0].clusterName = 'Kube_rnetes';
     doc.applications[0].workloads[0].placement.clusters = ['Kube_rnetes'];
     expect(problemsOf(doc).map((p) => p.field)).toContain('clusterName');
+  });
+});
+
+describe('determinism', () => {
+  test.each(['vm-single-network.yaml', 'vm-multi-network.yaml'])('%s re-synthesizes byte-identically through the synth app', (name) => {
+    const text = fs.readFileSync(path.join(PROJECT_ROOT, 'examples', name), 'utf8');
+    const first = expectAccepted(text);
+    expect(Object.keys(first)).toContain('_vm/hello-vm/cluster.env');
+    expect(expectAccepted(text)).toEqual(first);
   });
 });
