@@ -29,6 +29,7 @@ import { Problem } from './problem';
 import { withServiceSettings } from './application/service-settings';
 import { InstallValues, installValuesProblems } from './install-values/install-values';
 import { withInstallValues } from './install-values/with-install-values';
+import { withVmInstallValues } from './vm/vm-install-values';
 import { clusterVerificationProblems, VerificationWorkloadsProps } from './verification-workloads';
 
 /** Props of a cluster, given to `Mesh.addCluster()`. */
@@ -223,7 +224,7 @@ export class Cluster extends Chart {
     const declared = this.eastWestGatewayOptions.enabled;
     if (declared !== undefined) return declared;
     switch (this.controlPlane.model) {
-      case ControlPlaneModel.PRIMARY: return this.mesh.isMultiNetwork || this.servedClusters.length > 0;
+      case ControlPlaneModel.PRIMARY: return this.mesh.isMultiNetwork || this.servedClusters.length > 0 || this.mesh.vmGroups.joins(this);
       case ControlPlaneModel.REMOTE: return this.mesh.isMultiNetwork
         && !this.mesh.clustersOn(this.network).some((c) => c.controlPlane.model === ControlPlaneModel.PRIMARY && c.hasEastWestGateway);
       default: return false;
@@ -273,7 +274,7 @@ export class Cluster extends Chart {
   public get installInputs(): InstallInputs {
     // Derived from the whole mesh and asked for by several outputs: computed once per mesh shape.
     if (this.inputsCache?.revision !== this.mesh.revision) {
-      const derived = withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts());
+      const derived = withVmInstallValues(withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts()), this.mesh.vmGroups.joins(this));
       // The user's values last, over everything derived (they cannot override derived values, see InstallValues).
       this.inputsCache = { revision: this.mesh.revision, inputs: withInstallValues(derived, [this.mesh.installValues, this.installValues]) };
     }
@@ -333,15 +334,27 @@ export class Cluster extends Chart {
     });
   }
 
+  /**
+   * A cluster ID that is a DNS label but for uppercase letters, like Istio's default `Kubernetes` (the VM
+   * docs' lab): fine where nothing derived from it must be a DNS name, i.e. the only cluster of a mesh without
+   * Argo CD (no remote secrets, no Application names) and no DestinationRule subsets named after clusters.
+   */
+  private get isRelaxedClusterId(): boolean {
+    return isDnsLabel(this.name.toLowerCase()) && this.mesh.clusters.length === 1
+      && this.mesh.argoCd === undefined && !this.mesh.applications.all.some((a) => a.services.some((s) => s.subsetsByCluster));
+  }
+
   /** Problems found in this cluster's own props (mesh-wide checks live in Mesh). */
   public problems(): Problem[] {
     const problems: Problem[] = [];
     const cluster = this.name;
-    if (!isDnsLabel(this.name)) {
+    if (!isDnsLabel(this.name) && !this.isRelaxedClusterId) {
+      const caseOnly = isDnsLabel(this.name.toLowerCase());
       problems.push({
         cluster, field: 'clusterName', value: this.name,
-        message: 'is not a DNS-1123 label; it becomes Istio\'s cluster ID, the remote-secret name istio-remote-secret-<name> and its data key, the output directory dist/<name>/ and a label value, so it must fit all of them',
-        allowed: 'lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters',
+        message: 'is not a DNS-1123 label; it becomes Istio\'s cluster ID, the remote-secret name istio-remote-secret-<name> and its data key, the output directory dist/<name>/ and a label value, so it must fit all of them'
+          + (caseOnly ? ' (uppercase letters, as in Istio\'s default ID "Kubernetes", are accepted only for the only cluster of a single-cluster mesh without Argo CD: with more clusters or Argo CD the name also names remote secrets or Argo CD Applications, which must be DNS names)' : ''),
+        allowed: 'lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters (uppercase letters too for the only cluster of a mesh without Argo CD)',
         fix: `rename the cluster, e.g. "${toDnsLabel(this.name, 'cluster1')}"`,
       });
     }
@@ -626,8 +639,8 @@ export class Cluster extends Chart {
       if (multiNetwork && this.isConfigCluster) {
         new CrossNetworkGateway(this, 'CrossNetworkGateway', { namespace, selector });
       }
-      // expose-istiod.yaml: a primary serving remotes exposes istiod on its east-west gateway.
-      if (cp.model === ControlPlaneModel.PRIMARY && this.servedClusters.length > 0) {
+      // expose-istiod.yaml: a primary serving remotes or joined by VMs exposes istiod on its east-west gateway.
+      if (cp.model === ControlPlaneModel.PRIMARY && (this.servedClusters.length > 0 || this.mesh.vmGroups.joins(this))) {
         new IstiodExposure(this, 'ExposeIstiod', {
           namespace,
           names: { gateway: 'istiod-gateway', virtualService: 'istiod-vs', destinationRule: 'istiod-dr' },

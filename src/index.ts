@@ -43,3 +43,8 @@ export * from './topology/default-topology';
 export * from './topology/loader';
 export * from './trust';
 export * from './verification-workloads';
+export * from './vm/bootstrap-bundle';
+export * from './vm/finish-vm-script';
+export * from './vm/mesh-vm-groups';
+export * from './vm/vm-group';
+export * from './vm/vm-install-values';

@@ -18,6 +18,8 @@ import { RemoteSecretDelivery } from './remote-secret';
 import { SecretStore, SecretStoreProps } from './secret-store';
 import { certificateDurationProblem, TrustSource } from './trust';
 import { checkRepoUrl, checkUrl, isUrl } from './url';
+import { MeshVmGroups } from './vm/mesh-vm-groups';
+import { VmGroup, VmGroupProps } from './vm/vm-group';
 
 /** Relationships derived from the declared clusters. */
 interface MeshIndex {
@@ -123,6 +125,8 @@ export class Mesh extends Construct {
   private readonly _clusters = new Map<string, Cluster>();
   /** The applications and the index relating them to clusters. */
   public readonly applications: MeshApplications;
+  /** The VM groups and which cluster each joins. */
+  public readonly vmGroups: MeshVmGroups;
   private built = false;
   /** Derived relationships, computed once per shape of the mesh (a mesh of hundreds of clusters asks often). */
   private index?: MeshIndex;
@@ -138,6 +142,7 @@ export class Mesh extends Construct {
     this.argoCd = props.argoCd ? new ArgoCdSettings(props.argoCd) : undefined;
     this.installValues = props.installValues;
     this.applications = new MeshApplications(this, () => { this.index = undefined; });
+    this.vmGroups = new MeshVmGroups(this, () => { this.index = undefined; });
     // Plain `App.synth()` users get the same checks as `synthesizeMesh()`.
     this.node.addValidation({ validate: () => this.validate().map(formatProblem) });
   }
@@ -173,6 +178,14 @@ export class Mesh extends Construct {
    */
   public addApplication(name: string, props: ApplicationProps = {}): Application {
     return this.applications.add(name, props);
+  }
+
+  /**
+   * Declares a group of virtual machines joining the mesh.
+   * @see VmGroup
+   */
+  public addVmGroup(name: string, props: VmGroupProps): VmGroup {
+    return this.vmGroups.add(name, props);
   }
 
   /** The networks, in declaration order. */
@@ -249,7 +262,7 @@ export class Mesh extends Construct {
         bySource: group(edges, (e) => e.source),
         served,
         byNetwork,
-        multiNetwork: byNetwork.size > 1,
+        multiNetwork: new Set([...byNetwork.keys(), ...this.vmGroups.networks]).size > 1,
       };
     }
     return this.index;
@@ -294,6 +307,7 @@ export class Mesh extends Construct {
     problems.push(...this.trustProblems());
     problems.push(...this.applications.problems());
     problems.push(...installValuesProblems({ field: 'installValues' }, this.installValues, { sail: this.argoCd?.istioInstall === IstioInstallMethod.SAIL_OPERATOR }));
+    problems.push(...this.vmGroups.problems());
     return problems;
   }
 
@@ -306,6 +320,7 @@ export class Mesh extends Construct {
     if (this.built) return;
     throwIfProblems(this.validate());
     for (const cluster of this.clusters) cluster._build();
+    this.vmGroups.build();
     this.applications.build();
     for (const cluster of this.clusters) {
       for (const obj of apiObjectsOf(cluster)) annotateSyncWave(obj);

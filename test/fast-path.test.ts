@@ -28,8 +28,9 @@ describe('the fast path emits the same objects as cdk8s App.synth', () => {
     const ours: Record<string, any[]> = {};
     for (const f of renderMesh(build(new App()))) {
       // The argocd-cm health-check patch is a file to merge into Argo CD's own ConfigMap, not an object of the app.
-      if (!f.path.endsWith('.yaml') || f.path.endsWith('kustomization.yaml') || f.path.startsWith('_install-inputs/') || f.path.endsWith(ARGOCD_HEALTH_CHECKS_FILE)) continue;
-      const g = f.path.split('/')[0];
+      if (!f.path.endsWith('.yaml') || f.path.endsWith('kustomization.yaml') || f.path.startsWith('_install-inputs/') || f.path.startsWith('_vm/') || f.path.endsWith(ARGOCD_HEALTH_CHECKS_FILE)) continue;
+      // cdk8s lowercases chart file names (cluster "Kubernetes" → mesh-kubernetes-….k8s.yaml).
+      const g = f.path.split('/')[0].toLowerCase();
       ours[g] = [...(ours[g] ?? []), ...parseYamlDocuments(f.content)];
     }
 

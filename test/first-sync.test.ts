@@ -22,7 +22,10 @@ function run(mesh: Mesh, files: OutputFile[] = renderMesh(mesh), options: SyncMo
 
 /** Every topology with Argo CD output, in both install methods. */
 function topologies(): [string, () => Mesh][] {
+  // Argo CD Application names come from cluster names: an example whose cluster keeps Istio's default ID
+  // "Kubernetes" (valid only without Argo CD) cannot be delivered by Argo CD.
   const withArgo = exampleFiles().map((f) => [path.basename(f), readTopologyFile(f) as any] as const)
+    .filter(([, t]) => (t.clusters as any[]).every((c) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(c.clusterName)))
     .map(([name, t]) => [name, t.argoCd ? t : { ...t, argoCd: { repoURL: 'https://git.example.com/mesh.git' } }] as const);
   const out: [string, () => Mesh][] = [['default topology', () => meshOf(DEFAULT_TOPOLOGY)]];
   for (const [name, t] of [['default topology', DEFAULT_TOPOLOGY as any] as const, ...withArgo]) {

@@ -181,9 +181,10 @@ export class MeshApplications {
       for (const w of app.workloads) for (const c of w.clusters) touch(c, app.namespace);
       for (const s of app.services) {
         const workloads = app.workloadsOf(s);
-        const runs = new Set(workloads.flatMap((w) => [...w.clusters]));
+        // VMs of a VM group run the group's service in the cluster they join; VMs calling a service need it there.
+        const runs = new Set([...workloads.flatMap((w) => [...w.clusters]), ...this.mesh.vmGroups.clustersRunning(s)]);
         const cs = [...(callers.get(s) ?? [])];
-        const all = new Set([...runs, ...cs.flatMap((w) => [...w.clusters]), ...(exposedOn.get(s) ?? [])]);
+        const all = new Set([...runs, ...cs.flatMap((w) => [...w.clusters]), ...(exposedOn.get(s) ?? []), ...this.mesh.vmGroups.clustersCalling(s)]);
         const clusters = sorted(all);
         const configClusters = sorted(new Set(clusters.map(configClusterOf)));
         const versions: string[] = [];

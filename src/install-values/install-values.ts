@@ -90,6 +90,8 @@ const DERIVED: { readonly [chart in keyof ChartValues]: readonly string[] } = {
     'meshConfig.trustDomain', 'meshConfig.rootNamespace', 'meshConfig.serviceSettings', 'meshConfig.defaultConfig.discoveryAddress',
     'env.PILOT_MULTICLUSTER_KUBECONFIG_PATH', 'env.EXTERNAL_ISTIOD', 'env.LOCAL_CLUSTER_SECRET_WATCHER', 'env.SHARED_MESH_CONFIG',
     'env.INJECTION_WEBHOOK_CONFIG_NAME', 'env.VALIDATION_WEBHOOK_CONFIG_NAME', 'env.CLUSTER_ID',
+    // VM groups (src/vm/vm-install-values.ts)
+    'env.PILOT_ENABLE_WORKLOAD_ENTRY_AUTOREGISTRATION', 'env.PILOT_ENABLE_WORKLOAD_ENTRY_HEALTHCHECKS',
   ],
 };
 
@@ -101,6 +103,8 @@ const DERIVED_FROM: { readonly [path: string]: string } = {
   'meshConfig.trustDomain': 'the mesh\'s trust domain (trustDomain)',
   'global.istioNamespace': 'the control plane namespace',
   'meshConfig.serviceSettings': 'the applications\' cluster-local services',
+  'env.PILOT_ENABLE_WORKLOAD_ENTRY_AUTOREGISTRATION': 'the mesh\'s VM groups (vmGroups)',
+  'env.PILOT_ENABLE_WORKLOAD_ENTRY_HEALTHCHECKS': 'the mesh\'s VM groups (vmGroups)',
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -7,6 +7,7 @@ import type { Mesh } from '../mesh';
 import { Phase } from '../phase';
 import { TrustSourceKind } from '../trust';
 import type { RenderedObject } from './render';
+import { vmDiagramEdges, vmDiagramNodes, vmReadme } from '../vm/readme';
 
 /** Above this many clusters the diagram leaves out the N×(N−1) remote-secret edges (unreadable). */
 export const MAX_DIAGRAM_DISCOVERY_EDGES = 60;
@@ -42,11 +43,13 @@ export function meshDiagram(mesh: Mesh): string {
       parts.push(...applicationDiagramLines(mesh, c));
       lines.push(`    ${id.get(c)}[${label(parts.join('<br/>'))}]`);
     }
+    lines.push(...vmDiagramNodes(mesh, network));
     lines.push('  end');
   });
   for (const c of mesh.clusters) {
     if (c.controlPlane.servedBy) lines.push(`  ${id.get(c)} ==>|${label('served by')}| ${id.get(c.controlPlane.servedBy)}`);
   }
+  lines.push(...vmDiagramEdges(mesh, id));
   const edges = mesh.endpointDiscovery;
   if (edges.length <= MAX_DIAGRAM_DISCOVERY_EDGES) {
     for (const e of edges) {
@@ -93,6 +96,7 @@ export function meshReadme(mesh: Mesh, objectsByCluster: ReadonlyMap<Cluster, re
     '```',
     '',
     ...applicationsReadme(mesh),
+    ...vmReadme(mesh),
     '## What each directory contains',
     '',
     `Apply \`dist/<cluster>\` with \`kubectl apply -k\` (phase by phase, Istio installed from \`_install-inputs/<cluster>\` after \`${Phase.BEFORE_ISTIO.map((p) => p.folder).join('` and `')}\`)`

@@ -232,7 +232,11 @@ export function renderMeshTo(mesh: Mesh, emit: (file: OutputFile) => void): void
   }
   const applications = mesh.argoCdApplications ? apiObjectsOf(mesh.argoCdApplications).map((o) => o.toJson()) : [];
   problems.push(...secretProblems(undefined, applications.map((a): [string, unknown] => [`Application/${a.metadata.name}`, a])));
+  // VM bootstrap bundles hold no token or key (the operator's script fetches them): the guard proves it.
+  const vmFiles = mesh.vmGroups.bundleFiles();
+  problems.push(...secretProblems(undefined, vmFiles.map((f): [string, unknown] => [`VM bundle ${f.path}`, f.content])));
   throwIfProblems(problems, 'the synthesized output');
+  vmFiles.forEach(emit);
   if (applications.length > 0) argoCdFiles(applications, mesh.argoCdApplications!.healthChecks).forEach(emit);
   emit({ path: 'README.md', content: meshReadme(mesh, summaries) });
 }

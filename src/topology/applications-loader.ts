@@ -96,7 +96,8 @@ export function addTopologyApplications(mesh: Mesh, applications: readonly Topol
     }
     const resolve = (ref: string, at: string): ApplicationService | undefined => {
       const [appName, serviceName] = ref.includes('/') ? ref.split('/', 2) : [a.name, ref];
-      const target = declared.get(appName);
+      // A VM group's service is in its own application (vm-<group>), declared by the vmGroups section.
+      const target = declared.get(appName) ?? mesh.vmGroups.all.find((g) => g.application.name === appName)?.application;
       const found = target?.service(serviceName);
       if (!found) {
         const known = [...declared.values()].flatMap((x) => x.services.map((s) => (x === app ? s.name : `${x.name}/${s.name}`)));

@@ -15,6 +15,7 @@ import type { EastWestGatewayOptions } from '../east-west-gateway';
 import type { GatewayDeploymentOptions } from '../gateway-chart';
 import type { InstallValues } from '../install-values/install-values';
 import { addTopologyApplications, locateApplicationPath, TopologyApplication } from './applications-loader';
+import { addTopologyVmGroups, TopologyVmGroup } from './vm-groups-loader';
 import { checkSchema } from './schema-check';
 import { readTopologyText, TopologyText } from './topology-text';
 import * as SCHEMA from './topology.schema.json';
@@ -74,6 +75,8 @@ export interface TopologyDocument {
   readonly clusters: TopologyCluster[];
   readonly applications?: readonly TopologyApplication[];
   readonly installValues?: InstallValues;
+  readonly vmNetworks?: readonly string[];
+  readonly vmGroups?: readonly TopologyVmGroup[];
 }
 
 /** Maps the file's `trust` section to a TrustSource, or a problem. */
@@ -396,7 +399,9 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
     }
   }
 
+  const resolveVmCalls = addTopologyVmGroups(mesh, doc.vmNetworks, doc.vmGroups, (doc.applications ?? []).map((a) => a.name), problems);
   addTopologyApplications(mesh, doc.applications, problems);
+  resolveVmCalls();
 
   // When declarations were already rejected, "the mesh has no cluster" would only restate them.
   const meshProblems = mesh.validate().filter((p) => !(problems.length > 0 && p.field === 'clusters')
