@@ -17,8 +17,12 @@
 // runs, so a file edited during the build makes the next call build again. After a build, the .js/.d.ts of
 // deleted sources are removed from lib/ (jest runs lib/test/**: a deleted test must not keep running).
 //
-// One project for everything: a second tsconfig (src only) writing the same lib/ with its own incremental
-// state would let each skip emitting files the other had overwritten.
+// Two projects write the same lib/ with the same compiler options: tsconfig.json (everything: src, imports,
+// test, bench), which development uses, and tsconfig.build.json (src and imports only), which `prepare`
+// uses when npm prepares the package as a git dependency (scripts/prepare.js). Each has its own stamp and
+// incremental state, and compiling one forgets the other's (its stamp and its .tsbuildinfo): the other
+// project's state would otherwise describe outputs this build may have overwritten from other source
+// versions, and its incremental tsc would skip re-emitting them. The next build of the other is then full.
 //
 // Exit code: tsc's (0 when built or up to date; non-zero on compile errors, and nothing is stored then).
 'use strict';
@@ -176,6 +180,26 @@ function removeStaleOutputs(root, inputs, files) {
   return removed;
 }
 
+/**
+ * Removes the stamps and incremental build state (`*tsbuildinfo*`) in lib/ of every project but `project`
+ * (whose own state is `ownBuildInfo`, relative to root), so that their next build starts from scratch.
+ */
+function forgetOtherProjects(root, project, ownBuildInfo) {
+  const dir = path.join(root, OUT_DIR);
+  let names;
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  const own = new Set([path.basename(stampPath(root, project))]);
+  if (ownBuildInfo !== undefined) own.add(path.relative(dir, path.join(root, ownBuildInfo)));
+  for (const name of names) {
+    if (own.has(name)) continue;
+    if (/^\.build-.+\.json$/.test(name) || name.includes('tsbuildinfo')) fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
 /** Builds `project` unless up to date; returns the exit code. */
 function build(root, project, log = (s) => process.stderr.write(s)) {
   const check = checkBuild(root, project);
@@ -186,6 +210,7 @@ function build(root, project, log = (s) => process.stderr.write(s)) {
   }
   log(`build: ${project}: ${check.reason}, compiling\n`);
   fs.rmSync(stampPath(root, project), { force: true });
+  forgetOtherProjects(root, project, check.inputs?.buildInfo);
   const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
   const r = spawnSync(process.execPath, [tsc, '-p', project], { cwd: root, encoding: 'utf8' });
   if (r.stdout || r.stderr) log(`${r.stdout ?? ''}${r.stderr ?? ''}`);

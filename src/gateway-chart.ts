@@ -105,8 +105,8 @@ export const NETWORK_GATEWAY_PORTS: readonly GatewayPort[] = [
  *   `helm` must not believe it owns them.
  * - Empty `annotations: {}` maps are omitted (no meaning in Kubernetes).
  *
- * These objects use the Kubernetes L1 classes that cdk8s-plus-27 exports rather than its L2 Deployment
- * and Service: the L2 classes add their own defaults (2 replicas, a startup probe, a
+ * These objects use the Kubernetes L1 classes (imports/k8s.ts, as cdk8s-plus-27 generates them) rather than
+ * cdk8s-plus's L2 Deployment and Service: the L2 classes add their own defaults (2 replicas, a startup probe, a
  * `cdk8s.io/metadata.addr` pod label, `imagePullPolicy: Always`, `automountServiceAccountToken: false`)
  * that would make the gateway differ from what Istio ships and from what the HPA manages.
  */

@@ -1,9 +1,8 @@
 /**
- * Kubernetes' own L1 classes, as cdk8s-plus-27 exports them (`import { k8s } from 'cdk8s-plus-27'`),
- * loaded from their module directly: the package index also loads every cdk8s-plus L2 class, which
- * this library does not use (see EastWestGateway for why) and which costs ~25 ms at every synth start.
- * The version is pinned in package.json.
+ * Kubernetes' own L1 classes (Kubernetes 1.27), as cdk8s-plus-27 generates them: vendored in
+ * imports/k8s.ts (provenance in its header) so that neither this library nor its users depend on
+ * cdk8s-plus-27, and loaded from that module alone.
  */
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import * as k8s from '../imports/k8s';
 
 export { k8s };

@@ -129,7 +129,7 @@ describe('TypeScript API', () => {
   });
 
   test('users can add their own objects to a cluster chart', () => {
-    const { k8s } = require('cdk8s-plus-27');
+    const k8s = require('../imports/k8s');
     const mesh = new Mesh(new App(), 'mesh', { meshId: 'm', secretStore: { name: 's' } });
     const c = mesh.addCluster('c1', { network: mesh.addNetwork('n') });
     new k8s.KubeConfigMap(c, 'Mine', { metadata: { name: 'mine', namespace: 'default' }, data: { a: 'b' } });
