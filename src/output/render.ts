@@ -93,7 +93,7 @@ export function renderCluster(cluster: Cluster): RenderedObject[] {
     }
     seen.set(r.file, r);
   }
-  return rendered.sort((a, b) => a.phase.wave - b.phase.wave
+  return rendered.sort((a, b) => Phase.compare(a.phase, b.phase)
     || kindRank(a.manifest.kind) - kindRank(b.manifest.kind)
     || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
@@ -117,11 +117,9 @@ function kustomization(resources: string[]): string {
  */
 export function clusterFiles(cluster: Cluster, objects: RenderedObject[] = renderCluster(cluster)): OutputFile[] {
   const files: OutputFile[] = [];
-  const phases: Phase[] = [];
-  for (const phase of Phase.ALL) {
+  const phases = [...new Set(objects.map((o) => o.phase))].sort(Phase.compare);
+  for (const phase of phases) {
     const inPhase = objects.filter((o) => o.phase === phase);
-    if (inPhase.length === 0) continue;
-    phases.push(phase);
     for (const o of inPhase) files.push({ path: `${cluster.name}/${o.file}`, content: toYaml(o.manifest) });
     files.push({
       path: `${cluster.name}/${phase.folder}/kustomization.yaml`,
