@@ -1,3 +1,4 @@
+import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ARGOCD_DIR } from '../argocd';
 import { ARGOCD_HEALTH_CHECKS_FILE } from '../argocd-health';
@@ -7,6 +8,7 @@ import type { Mesh } from '../mesh';
 import { annotateSyncWave, apiObjectsOf, Phase } from '../phase';
 import { Problem, throwIfProblems } from '../problem';
 import { meshReadme } from './mesh-readme';
+import { namespaceProblems, namespacesCreatedBy, objectField, schemaProblems } from './object-checks';
 import { findSecretMaterial } from './secret-guard';
 import { toYaml, yamlComment } from './yaml';
 
@@ -200,21 +202,53 @@ function secretProblems(cluster: Cluster | undefined, documents: [string, unknow
   return problems;
 }
 
+/** Options of renderMeshTo. */
+export interface RenderOptions {
+  /**
+   * The user's own charts (not part of the mesh), written beside it as `_charts/<chart>.k8s.yaml`
+   * through the same checks (see userChartFiles).
+   * @default - none
+   */
+  readonly charts?: readonly Chart[];
+  /** The construct whose whole tree is validated once. @default - the mesh */
+  readonly root?: IConstruct;
+  /**
+   * Whether every object is checked against the pinned schemas (and its namespace against the output)
+   * before anything is written. Off only to measure its cost (bench/).
+   * @default true
+   */
+  readonly checkSchemas?: boolean;
+}
+
+/** The folder of the user's own charts; the underscore keeps it apart from cluster names (DNS labels). */
+export const USER_CHARTS_DIR = '_charts';
+
 /**
  * Builds and renders the whole mesh, handing each output file to `emit` as soon as it is ready, one
  * cluster after the other (so memory holds one cluster's output at a time). Validation runs before any
- * rendering; the secret guard checks every object, and once it has found a problem no further file is
- * emitted, the remaining clusters are still checked, and every problem is thrown together at the end.
- * Callers that write must therefore write to a staging area (see synthesizeMesh).
+ * rendering; the schema check and the secret guard check every object (ours and the user's), and once
+ * one has found a problem no further file is emitted, the remaining clusters are still checked, and every
+ * problem is thrown together at the end. Callers that write must therefore write to a staging area (see
+ * synthesizeMesh).
  */
-export function renderMeshTo(mesh: Mesh, emit: (file: OutputFile) => void): void {
+export function renderMeshTo(mesh: Mesh, emit: (file: OutputFile) => void, options: RenderOptions = {}): void {
   mesh.build();
-  validateTree(mesh);
+  validateTree(options.root ?? mesh);
+  const checkSchemas = options.checkSchemas ?? true;
   const problems: Problem[] = [];
+  const charts = (options.charts ?? []).map((chart) => ({ chart, manifests: apiObjectsOf(chart).map((o) => o.toJson()) }));
+  const userNamespaces = charts.flatMap((c) => namespacesCreatedBy(c.manifests));
+  const allNamespaces = new Set(userNamespaces);
   const summaries = new Map<Cluster, RenderedObject[]>();
   for (const cluster of mesh.clusters) {
     const objects = renderCluster(cluster);
     const inputs = cluster.installInputs;
+    const manifests = objects.map((o) => o.manifest);
+    if (checkSchemas) {
+      const created = new Set([...namespacesCreatedBy(manifests), ...userNamespaces]);
+      created.forEach((n) => allNamespaces.add(n));
+      problems.push(...schemaProblems(cluster.name, manifests), ...namespaceProblems(cluster.name, manifests, created));
+    }
     // Nothing secret may reach the output, whoever added the object.
     problems.push(...secretProblems(cluster, [
       ...objects.map((o): [string, unknown] => [`${o.manifest.kind}/${o.manifest.metadata.name}`, o.manifest]),
@@ -229,10 +263,35 @@ export function renderMeshTo(mesh: Mesh, emit: (file: OutputFile) => void): void
     summaries.set(cluster, objects.map((o) => ({ phase: o.phase, file: o.file, manifest: { kind: o.manifest.kind, metadata: { name: o.manifest.metadata.name } } })));
   }
   const applications = mesh.argoCdApplications ? apiObjectsOf(mesh.argoCdApplications).map((o) => o.toJson()) : [];
+  // The Applications go to the Argo CD cluster, whose namespace the Argo CD install creates: schema only.
+  if (checkSchemas) problems.push(...schemaProblems(undefined, applications));
   problems.push(...secretProblems(undefined, applications.map((a): [string, unknown] => [`Application/${a.metadata.name}`, a])));
+  const chartFiles: OutputFile[] = [];
+  for (const { chart, manifests } of charts) {
+    // A user's chart may be applied to any cluster: its namespaces must exist in one output at least.
+    if (checkSchemas) problems.push(...schemaProblems(undefined, manifests), ...namespaceProblems(undefined, manifests, allNamespaces));
+    problems.push(...secretProblems(undefined, manifests.map((m): [string, unknown] => [objectField(m), m])));
+    const file = userChartFile(chart, manifests);
+    if ('problem' in file) problems.push(file.problem);
+    else chartFiles.push(file);
+  }
   throwIfProblems(problems, 'the synthesized output');
   if (applications.length > 0) argoCdFiles(applications, mesh.argoCdApplications!.healthChecks).forEach(emit);
+  chartFiles.forEach(emit);
   emit({ path: 'README.md', content: meshReadme(mesh, summaries) });
+}
+
+/**
+ * A user's chart as one multi-document file `_charts/<chart>.k8s.yaml` (the file cdk8s's own synth would
+ * write, without its hash), named by the chart's construct path (`/` becomes `-`). Objects keep the
+ * chart's order.
+ */
+function userChartFile(chart: Chart, manifests: readonly any[]): OutputFile | { problem: Problem } {
+  const name = chart.node.path.replace(/\//g, '-').toLowerCase();
+  if (!SAFE_FILE_PART.test(name) || name.length > 200) {
+    return { problem: { field: `chart ${JSON.stringify(chart.node.path)}`, value: chart.node.id, message: 'cannot name an output file', allowed: 'construct ids of letters, digits, "-" and "." (the path becomes the file name)', fix: 'give the chart (and its parents) such an id' } };
+  }
+  return { path: `${USER_CHARTS_DIR}/${name}.k8s.yaml`, content: manifests.map((m) => toYaml(m)).join('---\n') };
 }
 
 /** Builds and renders the whole mesh into the output tree, in memory (see renderMeshTo). */
