@@ -21,6 +21,7 @@ export * from './gateway-chart';
 export * from './install-inputs';
 export * from './istio';
 export * from './mesh';
+export * from './mesh-app';
 export * from './mesh-security';
 export * from './network';
 export * from './output/mesh-readme';

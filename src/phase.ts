@@ -149,7 +149,7 @@ function userWave(obj: ApiObject): string | undefined {
 function phaseOfWave(obj: ApiObject, text: string): Phase {
   if (!/^-?(0|[1-9][0-9]{0,8})$/.test(text)) {
     throw new MeshValidationError([{
-      field: `${obj.kind}/${obj.name} metadata.annotations["${SYNC_WAVE_ANNOTATION}"]`, value: text, message: 'is not an integer sync wave',
+      field: `${obj.kind}/${obj.name} metadata.annotations.${SYNC_WAVE_ANNOTATION}`, value: text, message: 'is not an integer sync wave',
       allowed: `an integer; the built-in phases use ${Phase.ALL.map((p) => `${p.wave} (${p.folder})`).join(', ')}`,
       fix: 'set the annotation to an integer, or remove it and assign a Phase',
     }], 'an object\'s sync wave');
