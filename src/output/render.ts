@@ -244,17 +244,19 @@ export function renderMeshTo(mesh: Mesh, emit: (file: OutputFile) => void, optio
     const objects = renderCluster(cluster);
     const inputs = cluster.installInputs;
     const manifests = objects.map((o) => o.manifest);
-    if (checkSchemas) {
-      const created = new Set([...namespacesCreatedBy(manifests), ...userNamespaces]);
-      created.forEach((n) => allNamespaces.add(n));
-      problems.push(...schemaProblems(cluster.name, manifests), ...namespaceProblems(cluster.name, manifests, created));
-    }
     // Nothing secret may reach the output, whoever added the object.
-    problems.push(...secretProblems(cluster, [
+    const secrets = secretProblems(cluster, [
       ...objects.map((o): [string, unknown] => [`${o.manifest.kind}/${o.manifest.metadata.name}`, o.manifest]),
       ...inputs.releases.map((r): [string, unknown] => [`install input ${r.file}`, r.values]),
       ...inputs.istioOperators.map((o): [string, unknown] => [`install input ${o.file}`, o.manifest]),
-    ]));
+    ]);
+    if (checkSchemas) {
+      const created = new Set([...namespacesCreatedBy(manifests), ...userNamespaces]);
+      created.forEach((n) => allNamespaces.add(n));
+      const checked = withoutSecrets(manifests, secrets);
+      problems.push(...schemaProblems(cluster.name, checked), ...namespaceProblems(cluster.name, checked, created));
+    }
+    problems.push(...secrets);
     if (problems.length === 0) {
       clusterFiles(cluster, objects).forEach(emit);
       installInputFiles(cluster, inputs).forEach(emit);
@@ -264,13 +266,18 @@ export function renderMeshTo(mesh: Mesh, emit: (file: OutputFile) => void, optio
   }
   const applications = mesh.argoCdApplications ? apiObjectsOf(mesh.argoCdApplications).map((o) => o.toJson()) : [];
   // The Applications go to the Argo CD cluster, whose namespace the Argo CD install creates: schema only.
-  if (checkSchemas) problems.push(...schemaProblems(undefined, applications));
-  problems.push(...secretProblems(undefined, applications.map((a): [string, unknown] => [`Application/${a.metadata.name}`, a])));
+  const applicationSecrets = secretProblems(undefined, applications.map((a): [string, unknown] => [`Application/${a.metadata.name}`, a]));
+  if (checkSchemas) problems.push(...schemaProblems(undefined, withoutSecrets(applications, applicationSecrets)));
+  problems.push(...applicationSecrets);
   const chartFiles: OutputFile[] = [];
   for (const { chart, manifests } of charts) {
     // A user's chart may be applied to any cluster: its namespaces must exist in one output at least.
-    if (checkSchemas) problems.push(...schemaProblems(undefined, manifests), ...namespaceProblems(undefined, manifests, allNamespaces));
-    problems.push(...secretProblems(undefined, manifests.map((m): [string, unknown] => [objectField(m), m])));
+    const chartSecrets = secretProblems(undefined, manifests.map((m): [string, unknown] => [objectField(m), m]));
+    if (checkSchemas) {
+      const checked = withoutSecrets(manifests, chartSecrets);
+      problems.push(...schemaProblems(undefined, checked), ...namespaceProblems(undefined, checked, allNamespaces));
+    }
+    problems.push(...chartSecrets);
     const file = userChartFile(chart, manifests);
     if ('problem' in file) problems.push(file.problem);
     else chartFiles.push(file);
@@ -279,6 +286,15 @@ export function renderMeshTo(mesh: Mesh, emit: (file: OutputFile) => void, optio
   if (applications.length > 0) argoCdFiles(applications, mesh.argoCdApplications!.healthChecks).forEach(emit);
   chartFiles.forEach(emit);
   emit({ path: 'README.md', content: meshReadme(mesh, summaries) });
+}
+
+/**
+ * The manifests to check against the schemas: all of them, unless the secret guard found something, then
+ * those without secret material only (a schema problem names the path and value, which would repeat the
+ * secret the guard's problem redacts).
+ */
+function withoutSecrets(manifests: readonly any[], secrets: readonly Problem[]): readonly any[] {
+  return secrets.length === 0 ? manifests : manifests.filter((m) => findSecretMaterial(m).length === 0);
 }
 
 /**
