@@ -88,7 +88,7 @@ test("the app's own chart is written beside the mesh, in _charts/", () => {
 });
 
 test('install inputs and Argo CD files are exactly what our own synth app writes for the same topology', () => {
-  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-ref-')), 'dist');
+  const outdir = path.join(work, 'reference', 'dist');
   expect(runSynthApp({ env: { MESH_TOPOLOGY: path.join(app, 'mesh.yaml'), CDK8S_OUTDIR: outdir }, stderr: () => undefined })).toBe(0);
   const ours = snapshotDir(outdir);
   const shared = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([f]) => /^(_install-inputs|_argocd)\//.test(f) || f === '.cdk8s-istio-multicluster'));
