@@ -37,6 +37,8 @@ export function benchTopology(n: number): TopologyDocument {
  */
 export function placeServices(mesh: Mesh): void {
   const clusters = mesh.clusters;
+  // Their namespace, as a user must create it (the writer refuses objects in a namespace nothing creates).
+  for (const cluster of clusters) new k8s.KubeNamespace(cluster, 'apps-namespace', { metadata: { name: 'apps' } });
   for (let s = 0; s < SERVICES; s++) {
     const name = `svc${s + 1}`;
     const labels = { app: name };

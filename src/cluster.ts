@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from './k8s';
 import { ArgoCdDestination, IstioInstallMethod } from './argocd';
 import { ControlPlane, ControlPlaneModel, EXTERNAL_ISTIOD_NAMESPACE } from './control-plane';
+import { checkClusterCreation } from './cluster-creation';
 import { CrossNetworkGateway } from './cross-network-gateway';
 import { EastWestGateway, EastWestGatewayOptions } from './east-west-gateway';
 import { IstiodExposure } from './expose-istiod';
@@ -141,8 +142,12 @@ export class Cluster extends Chart {
   private built = false;
   private inputsCache?: { readonly revision: number; readonly inputs: InstallInputs };
 
-  /** @internal use `Mesh.addCluster()` */
+  /**
+   * Use `Mesh.addCluster()` (or, for a subclass, override `Mesh.createCluster()`): a cluster constructed
+   * elsewhere is not part of the mesh and would never be rendered, so this throws.
+   */
   constructor(mesh: Mesh, name: string, props: ClusterProps) {
+    checkClusterCreation(mesh, name);
     super(mesh, name);
     this.mesh = mesh;
     this.name = name;

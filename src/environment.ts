@@ -31,5 +31,5 @@ export function meshFromEnvironment(scope: Construct, env: NodeJS.ProcessEnv = p
     }
     return meshFromTopology(scope, 'mesh', DEFAULT_TOPOLOGY, 'the default topology');
   }
-  return loadTopologyFile(scope, 'mesh', file, settings);
+  return loadTopologyFile(scope, 'mesh', file, { settings });
 }

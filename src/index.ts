@@ -23,6 +23,7 @@ export * from './install-values/install-values';
 export * from './install-values/with-install-values';
 export * from './istio';
 export * from './mesh';
+export * from './mesh-app';
 export * from './mesh-security';
 export * from './network';
 export * from './output/mesh-readme';

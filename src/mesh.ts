@@ -5,6 +5,7 @@ import { MeshApplications } from './application/mesh-applications';
 import { argoCdApplicationName, ArgoCdApplications, ArgoCdProps, ArgoCdSettings, IstioInstallMethod } from './argocd';
 import { PrerequisiteInstall } from './argocd-prerequisites';
 import { Cluster, ClusterProps } from './cluster';
+import { withClusterCreation } from './cluster-creation';
 import { ControlPlaneModel } from './control-plane';
 import { EndpointDiscovery, endpointDiscoveryGraph } from './endpoint-discovery';
 import { DEFAULT_TRUST_DOMAIN } from './install-inputs';
@@ -90,6 +91,11 @@ export interface MeshProps {
   readonly installValues?: InstallValues;
 }
 
+const MESH_SYMBOL = Symbol.for('cdk8s-istio-multicluster.Mesh');
+const UNBUILT_MESH = 'the mesh was not built, so cdk8s\'s App.synth() would leave it out of the output.'
+  + ' Fix: create your app as new MeshApp() instead of new App(), so that app.synth() (and cdk8s synth) writes the mesh with its'
+  + ' phase folders, install inputs and Argo CD Applications; or call synthesizeMesh(mesh, { outdir }) from a script';
+
 /**
  * An Istio service mesh spanning one or more clusters on one or more networks: the registry of its
  * networks and clusters and the place of every mesh-wide check.
@@ -145,6 +151,14 @@ export class Mesh extends Construct {
     this.vmGroups = new MeshVmGroups(this, () => { this.index = undefined; });
     // Plain `App.synth()` users get the same checks as `synthesizeMesh()`.
     this.node.addValidation({ validate: () => this.validate().map(formatProblem) });
+    // cdk8s's own App.synth() would write the unbuilt mesh as nothing at all, silently (issue 11).
+    this.node.addValidation({ validate: () => (this.built ? [] : [UNBUILT_MESH]) });
+    Object.defineProperty(this, MESH_SYMBOL, { value: true });
+  }
+
+  /** Whether `x` is a Mesh (also one made by another copy of this library). */
+  public static isMesh(x: unknown): x is Mesh {
+    return x !== null && typeof x === 'object' && MESH_SYMBOL in x;
   }
 
   /** Declares a network. Network names are unique in a mesh. */
@@ -166,10 +180,19 @@ export class Mesh extends Construct {
     if (props.network.mesh !== this) {
       throw new Error(`cluster "${name}": network "${props.network.name}" belongs to another mesh; create it with this mesh's addNetwork()`);
     }
-    const cluster = new Cluster(this, name, props);
+    const cluster = withClusterCreation(this, name, () => this.createCluster(name, props));
     this._clusters.set(name, cluster);
     this.index = undefined;
     return cluster;
+  }
+
+  /**
+   * Creates the construct of a cluster `addCluster` declares: override it to use a subclass of Cluster
+   * (`return new MyCluster(this, name, props)`). Clusters exist only through `addCluster` (a Cluster
+   * constructed anywhere else throws: it would never be rendered).
+   */
+  protected createCluster(name: string, props: ClusterProps): Cluster {
+    return new Cluster(this, name, props);
   }
 
   /**

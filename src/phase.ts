@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { SYNC_WAVE_ANNOTATION } from './istio';
+import { MeshValidationError } from './problem';
 
 /**
  * When an object is applied, relative to the others of its cluster. Phases give order once; the writer
@@ -49,22 +50,66 @@ export class Phase {
   public static readonly BEFORE_ISTIO: readonly Phase[] = [Phase.NAMESPACES, Phase.TRUST];
 
   /**
-   * Assigns a phase to every API object in `scope` (the scope itself, or the objects below it).
-   * Objects without an assigned phase are namespaces (NAMESPACES) or workloads (WORKLOADS).
+   * Assigns a phase to `scope` and everything below it, including objects added later: the phase is
+   * looked up when the object is rendered (build time), from the object up to its chart; the innermost
+   * assignment wins. An explicit `argocd.argoproj.io/sync-wave` annotation a user puts on an object wins
+   * over every assignment (see annotateSyncWave). Objects without any are namespaces (NAMESPACES) or
+   * workloads (WORKLOADS).
    */
   public static assign(scope: IConstruct, phase: Phase): void {
-    for (const c of scope.node.findAll()) {
-      if (ApiObject.isApiObject(c)) {
-        (c as any)[PHASE_KEY] = phase;
-      }
-    }
+    (scope as any)[PHASE_KEY] = phase;
   }
 
-  /** The phase of an API object. */
+  /**
+   * A phase of your own, for objects that must be applied at a wave the built-in phases do not cover
+   * (e.g. after the remote secrets, wave 7 or later, or in the same wave as a built-in phase but in a
+   * folder of their own). Assign it with `Phase.assign(scope, phase)`. The cluster's kustomization
+   * lists phase folders by wave, built-in phases first within a wave, then by folder.
+   *
+   * @param folder the folder inside the cluster directory: a DNS label (e.g. `90-batch`), not a
+   *   built-in phase's folder
+   * @param wave the Argo CD sync wave (an integer)
+   */
+  public static custom(folder: string, wave: number): Phase {
+    const problems = [];
+    if (typeof folder !== 'string' || !PHASE_FOLDER.test(folder) || folder.length > 63) {
+      problems.push({ field: 'Phase.custom folder', value: folder, message: 'is not a valid phase folder', allowed: 'a DNS label: lowercase letters, digits and "-", at most 63 characters (e.g. 90-batch)', fix: 'name the folder like the built-in phases, e.g. 90-batch' });
+    } else if (Phase.ALL.some((p) => p.folder === folder)) {
+      problems.push({ field: 'Phase.custom folder', value: folder, message: 'is the folder of a built-in phase', allowed: `any folder but ${Phase.ALL.map((p) => p.folder).join(', ')}`, fix: `use the built-in Phase whose folder is ${folder}, or another folder name` });
+    }
+    if (!Number.isSafeInteger(wave)) {
+      problems.push({ field: 'Phase.custom wave', value: wave, message: 'is not an integer', allowed: 'an integer (Argo CD sync waves are integers)', fix: 'pass an integer wave, e.g. 7' });
+    }
+    const existing = CUSTOM_PHASES.get(folder);
+    if (problems.length === 0 && existing && existing.wave !== wave) {
+      problems.push({ field: 'Phase.custom wave', value: wave, message: `differs from the wave ${existing.wave} folder ${folder} was declared with`, fix: 'declare each custom phase folder with one wave' });
+    }
+    if (problems.length > 0) throw new MeshValidationError(problems, 'a custom phase');
+    if (existing) return existing;
+    const phase = new Phase(folder, wave, true);
+    CUSTOM_PHASES.set(folder, phase);
+    return phase;
+  }
+
+  /**
+   * The phase of an API object: an explicit sync-wave annotation of the user's (see annotateSyncWave),
+   * else the innermost phase assigned to the object or a scope above it (up to its chart), else the
+   * default of its kind.
+   */
   public static of(obj: ApiObject): Phase {
-    const assigned = (obj as any)[PHASE_KEY] as Phase | undefined;
-    if (assigned) return assigned;
+    const wave = userWave(obj);
+    if (wave !== undefined) return phaseOfWave(obj, wave);
+    for (let c: IConstruct | undefined = obj; c; c = c.node.scope) {
+      const assigned = (c as any)[PHASE_KEY] as Phase | undefined;
+      if (assigned) return assigned;
+      if (Chart.isChart(c)) break;
+    }
     return obj.kind === 'Namespace' ? Phase.NAMESPACES : Phase.WORKLOADS;
+  }
+
+  /** Orders phases for apply: by wave, built-in phases before custom ones in the same wave, then by folder. */
+  public static compare(a: Phase, b: Phase): number {
+    return a.wave - b.wave || Number(a.custom) - Number(b.custom) || (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0);
   }
 
   private constructor(
@@ -72,6 +117,8 @@ export class Phase {
     public readonly folder: string,
     /** The Argo CD sync wave. */
     public readonly wave: number,
+    /** Whether the phase is a user's (Phase.custom, or an explicit sync-wave annotation). */
+    public readonly custom = false,
   ) {}
 
   /** The phase's name, e.g. `trust`. */
@@ -81,14 +128,47 @@ export class Phase {
 }
 
 const PHASE_KEY = Symbol.for('cdk8s-istio-multicluster.phase');
+const PHASE_FOLDER = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const CUSTOM_PHASES = new Map<string, Phase>();
+/** The wave we wrote on each object: a different (or earlier) value there is the user's. */
+const WRITTEN_WAVE = new WeakMap<ApiObject, { readonly wave: string; readonly fromUser: boolean }>();
+
+/** The sync-wave annotation a user put on the object themselves (undefined when none, or ours). */
+function userWave(obj: ApiObject): string | undefined {
+  const value = (obj.metadata.toJson().annotations ?? {})[SYNC_WAVE_ANNOTATION];
+  if (value === undefined) return undefined;
+  const written = WRITTEN_WAVE.get(obj);
+  if (written && written.wave === String(value) && !written.fromUser) return undefined;
+  return String(value);
+}
+
+/**
+ * The phase of a user's explicit wave: the built-in phase of that wave (so the object lands in the folder
+ * Argo CD and kubectl apply in the same order), else a custom phase `wave-<n>` (`wave-minus-<n>` below 0).
+ */
+function phaseOfWave(obj: ApiObject, text: string): Phase {
+  if (!/^-?(0|[1-9][0-9]{0,8})$/.test(text)) {
+    throw new MeshValidationError([{
+      field: `${obj.kind}/${obj.name} metadata.annotations.${SYNC_WAVE_ANNOTATION}`, value: text, message: 'is not an integer sync wave',
+      allowed: `an integer; the built-in phases use ${Phase.ALL.map((p) => `${p.wave} (${p.folder})`).join(', ')}`,
+      fix: 'set the annotation to an integer, or remove it and assign a Phase',
+    }], 'an object\'s sync wave');
+  }
+  const wave = Number(text);
+  return Phase.ALL.find((p) => p.wave === wave) ?? Phase.custom(wave < 0 ? `wave-minus-${-wave}` : `wave-${wave}`, wave);
+}
 
 /**
  * Puts the object's phase on it as Argo CD's sync-wave annotation (on the construct, so that cdk8s's own
- * `App.synth()` emits it too). Idempotent; returns the phase.
+ * `App.synth()` emits it too). A wave the user set on the object is kept (it decides the phase).
+ * Idempotent; returns the phase.
  */
 export function annotateSyncWave(obj: ApiObject): Phase {
+  const fromUser = userWave(obj) !== undefined;
   const phase = Phase.of(obj);
-  obj.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(phase.wave));
+  const wave = String(phase.wave);
+  obj.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, wave);
+  WRITTEN_WAVE.set(obj, { wave, fromUser });
   return phase;
 }
 

@@ -1,8 +1,8 @@
-import { App } from 'cdk8s';
 import { parseSynthArguments, USAGE } from './command-line';
 import { meshFromEnvironment } from './environment';
+import { MeshApp } from './mesh-app';
 import { MeshValidationError } from './problem';
-import { synthesizeMesh } from './synth';
+import { synthesizeApp } from './synth';
 
 /** What the synth app reads from its process: environment, arguments, and where to report. */
 export interface SynthAppOptions {
@@ -30,8 +30,10 @@ export function runSynthApp(options: SynthAppOptions): number {
       return 0;
     }
     const outdir = options.env.CDK8S_OUTDIR || 'dist';
-    const mesh = meshFromEnvironment(new App({ outdir }), options.env, args.settings);
-    synthesizeMesh(mesh, { outdir, outdirField: 'CDK8S_OUTDIR' });
+    // The same path as a user's `cdk8s synth` of a MeshApp (synthesizeApp), with our setting's name in messages.
+    const app = new MeshApp({ outdir });
+    const mesh = meshFromEnvironment(app, options.env, args.settings);
+    synthesizeApp(app, { outdir, outdirField: 'CDK8S_OUTDIR' });
     options.stderr(`synthesized ${mesh.clusters.length} cluster(s) of mesh "${mesh.meshId}" into ${outdir}/\n`);
     return 0;
   } catch (e) {

@@ -39,7 +39,8 @@ describe('API docs', () => {
   test('members that are @internal, private or underscored are not documented', () => {
     expect(fresh).not.toContain('_build');
     expect(fresh).not.toContain('_changed');
-    expect(fresh).not.toMatch(/`new Cluster\(/); // @internal: clusters come from Mesh.addCluster()
+    expect(fresh).not.toMatch(/`new Network\(/); // @internal: networks come from Mesh.addNetwork()
+    expect(fresh).not.toMatch(/`new Application\(/); // @internal: applications come from Mesh.addApplication()
     expect(fresh).not.toMatch(/`private /);
   });
 });

@@ -68,6 +68,9 @@ describe('npm pack', () => {
       ...compiledOf('src'),
       ...compiledOf('imports'),
       'lib/src/topology/topology.schema.json',
+      // The CRD schemas the writer checks custom resources against at run time (crds/schemas, generated).
+      ...sourcesBelow('crds/schemas').filter((f) => f.endsWith('.json')),
+      'crds/README.md', // their provenance (npm packs a README of a packed folder)
       ...Object.values(pkg.bin as Record<string, string>),
       ...sourcesBelow('examples').filter((f) => /^examples\/[^/]+\.yaml$/.test(f)),
       'docs/API.md',
@@ -80,8 +83,8 @@ describe('npm pack', () => {
     expect(files).toEqual(expected);
   });
 
-  test('ships no tests, bench, output, CI files, dev scripts, test CRDs, sources or build state', () => {
-    const forbidden = [/^test\//, /^lib\/test\//, /^bench\//, /^lib\/bench\//, /^dist\//, /^\.ci\//, /^scripts\//, /^crds\//, /^src\//, /^imports\//, /tsbuildinfo/, /^lib\/\.build-/, /^\.npmrc$/, /^node_modules\//, /\.test\.(js|d\.ts)$/];
+  test('ships no tests, bench, output, CI files, dev scripts, CRD sources, sources or build state', () => {
+    const forbidden = [/^test\//, /^lib\/test\//, /^bench\//, /^lib\/bench\//, /^dist\//, /^\.ci\//, /^scripts\//, /^crds\/(?!schemas\/|README\.md$)/, /^src\//, /^imports\//, /tsbuildinfo/, /^lib\/\.build-/, /^\.npmrc$/, /^node_modules\//, /\.test\.(js|d\.ts)$/];
     expect(files.filter((f) => forbidden.some((re) => re.test(f)))).toEqual([]);
     // The entry points, the write worker (loaded by file name, not by require) and the vendored Kubernetes classes.
     for (const f of ['lib/src/index.js', 'lib/src/index.d.ts', 'lib/src/main.js', 'lib/src/plan.js', 'lib/src/output/write-worker.js', 'lib/imports/k8s.js', 'lib/imports/k8s.d.ts']) {
@@ -107,8 +110,9 @@ describe('npm pack', () => {
     }
     expect(count).toBeGreaterThan(100);
     expect(unresolved).toEqual([]);
-    // What the runtime really needs from outside: nothing but these (cdk8s-plus-27 is vendored, not required).
-    expect([...declared].sort()).toEqual(['cdk8s', 'constructs', 'js-yaml', 'yaml']);
+    // What the runtime really needs from outside: nothing but these (cdk8s-plus-27 is vendored, not required;
+    // ajv and kubernetes-models check every object against the pinned schemas before anything is written).
+    expect([...declared].sort()).toEqual(['ajv', 'cdk8s', 'constructs', 'js-yaml', 'kubernetes-models', 'yaml']);
   });
 
   test('the public declarations reference only our own packed modules, cdk8s and constructs', () => {

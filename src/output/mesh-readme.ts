@@ -67,9 +67,8 @@ export function meshDiagram(mesh: Mesh): string {
 /** One row per phase: what the cluster's directory contains. */
 function clusterTable(cluster: Cluster, objects: readonly RenderedObject[]): string[] {
   const rows = ['| phase (folder) | sync wave | objects |', '| --- | --- | --- |'];
-  for (const phase of Phase.ALL) {
+  for (const phase of [...new Set(objects.map((o) => o.phase))].sort(Phase.compare)) {
     const inPhase = objects.filter((o) => o.phase === phase);
-    if (inPhase.length === 0) continue;
     const byKind = new Map<string, string[]>();
     for (const o of inPhase) byKind.set(o.manifest.kind, [...(byKind.get(o.manifest.kind) ?? []), o.manifest.metadata.name]);
     const cells = [...byKind].map(([kind, names]) => (names.length <= 4

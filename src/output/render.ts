@@ -1,3 +1,4 @@
+import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ARGOCD_DIR } from '../argocd';
 import { ARGOCD_HEALTH_CHECKS_FILE } from '../argocd-health';
@@ -7,6 +8,7 @@ import type { Mesh } from '../mesh';
 import { annotateSyncWave, apiObjectsOf, Phase } from '../phase';
 import { Problem, throwIfProblems } from '../problem';
 import { meshReadme } from './mesh-readme';
+import { namespaceProblems, namespacesCreatedBy, objectField, schemaProblems } from './object-checks';
 import { findSecretMaterial } from './secret-guard';
 import { toYaml, yamlComment } from './yaml';
 
@@ -93,7 +95,7 @@ export function renderCluster(cluster: Cluster): RenderedObject[] {
     }
     seen.set(r.file, r);
   }
-  return rendered.sort((a, b) => a.phase.wave - b.phase.wave
+  return rendered.sort((a, b) => Phase.compare(a.phase, b.phase)
     || kindRank(a.manifest.kind) - kindRank(b.manifest.kind)
     || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
@@ -117,11 +119,9 @@ function kustomization(resources: string[]): string {
  */
 export function clusterFiles(cluster: Cluster, objects: RenderedObject[] = renderCluster(cluster)): OutputFile[] {
   const files: OutputFile[] = [];
-  const phases: Phase[] = [];
-  for (const phase of Phase.ALL) {
+  const phases = [...new Set(objects.map((o) => o.phase))].sort(Phase.compare);
+  for (const phase of phases) {
     const inPhase = objects.filter((o) => o.phase === phase);
-    if (inPhase.length === 0) continue;
-    phases.push(phase);
     for (const o of inPhase) files.push({ path: `${cluster.name}/${o.file}`, content: toYaml(o.manifest) });
     files.push({
       path: `${cluster.name}/${phase.folder}/kustomization.yaml`,
@@ -202,27 +202,61 @@ function secretProblems(cluster: Cluster | undefined, documents: [string, unknow
   return problems;
 }
 
+/** Options of renderMeshTo. */
+export interface RenderOptions {
+  /**
+   * The user's own charts (not part of the mesh), written beside it as `_charts/<chart>.k8s.yaml`
+   * through the same checks (see userChartFiles).
+   * @default - none
+   */
+  readonly charts?: readonly Chart[];
+  /** The construct whose whole tree is validated once. @default - the mesh */
+  readonly root?: IConstruct;
+  /**
+   * Whether every object is checked against the pinned schemas (and its namespace against the output)
+   * before anything is written. Off only to measure its cost (bench/).
+   * @default true
+   */
+  readonly checkSchemas?: boolean;
+}
+
+/** The folder of the user's own charts; the underscore keeps it apart from cluster names (DNS labels). */
+export const USER_CHARTS_DIR = '_charts';
+
 /**
  * Builds and renders the whole mesh, handing each output file to `emit` as soon as it is ready, one
  * cluster after the other (so memory holds one cluster's output at a time). Validation runs before any
- * rendering; the secret guard checks every object, and once it has found a problem no further file is
- * emitted, the remaining clusters are still checked, and every problem is thrown together at the end.
- * Callers that write must therefore write to a staging area (see synthesizeMesh).
+ * rendering; the schema check and the secret guard check every object (ours and the user's), and once
+ * one has found a problem no further file is emitted, the remaining clusters are still checked, and every
+ * problem is thrown together at the end. Callers that write must therefore write to a staging area (see
+ * synthesizeMesh).
  */
-export function renderMeshTo(mesh: Mesh, emit: (file: OutputFile) => void): void {
+export function renderMeshTo(mesh: Mesh, emit: (file: OutputFile) => void, options: RenderOptions = {}): void {
   mesh.build();
-  validateTree(mesh);
+  validateTree(options.root ?? mesh);
+  const checkSchemas = options.checkSchemas ?? true;
   const problems: Problem[] = [];
+  const charts = (options.charts ?? []).map((chart) => ({ chart, manifests: apiObjectsOf(chart).map((o) => o.toJson()) }));
+  const userNamespaces = charts.flatMap((c) => namespacesCreatedBy(c.manifests));
+  const allNamespaces = new Set(userNamespaces);
   const summaries = new Map<Cluster, RenderedObject[]>();
   for (const cluster of mesh.clusters) {
     const objects = renderCluster(cluster);
     const inputs = cluster.installInputs;
+    const manifests = objects.map((o) => o.manifest);
     // Nothing secret may reach the output, whoever added the object.
-    problems.push(...secretProblems(cluster, [
+    const secrets = secretProblems(cluster, [
       ...objects.map((o): [string, unknown] => [`${o.manifest.kind}/${o.manifest.metadata.name}`, o.manifest]),
       ...inputs.releases.map((r): [string, unknown] => [`install input ${r.file}`, r.values]),
       ...inputs.istioOperators.map((o): [string, unknown] => [`install input ${o.file}`, o.manifest]),
-    ]));
+    ]);
+    if (checkSchemas) {
+      const created = new Set([...namespacesCreatedBy(manifests), ...userNamespaces]);
+      created.forEach((n) => allNamespaces.add(n));
+      const checked = withoutSecrets(manifests, secrets);
+      problems.push(...schemaProblems(cluster.name, checked), ...namespaceProblems(cluster.name, checked, created));
+    }
+    problems.push(...secrets);
     if (problems.length === 0) {
       clusterFiles(cluster, objects).forEach(emit);
       installInputFiles(cluster, inputs).forEach(emit);
@@ -231,14 +265,53 @@ export function renderMeshTo(mesh: Mesh, emit: (file: OutputFile) => void): void
     summaries.set(cluster, objects.map((o) => ({ phase: o.phase, file: o.file, manifest: { kind: o.manifest.kind, metadata: { name: o.manifest.metadata.name } } })));
   }
   const applications = mesh.argoCdApplications ? apiObjectsOf(mesh.argoCdApplications).map((o) => o.toJson()) : [];
-  problems.push(...secretProblems(undefined, applications.map((a): [string, unknown] => [`Application/${a.metadata.name}`, a])));
+  // The Applications go to the Argo CD cluster, whose namespace the Argo CD install creates: schema only.
+  const applicationSecrets = secretProblems(undefined, applications.map((a): [string, unknown] => [`Application/${a.metadata.name}`, a]));
+  if (checkSchemas) problems.push(...schemaProblems(undefined, withoutSecrets(applications, applicationSecrets)));
+  problems.push(...applicationSecrets);
+  const chartFiles: OutputFile[] = [];
+  for (const { chart, manifests } of charts) {
+    // A user's chart may be applied to any cluster: its namespaces must exist in one output at least.
+    const chartSecrets = secretProblems(undefined, manifests.map((m): [string, unknown] => [objectField(m), m]));
+    if (checkSchemas) {
+      const checked = withoutSecrets(manifests, chartSecrets);
+      problems.push(...schemaProblems(undefined, checked), ...namespaceProblems(undefined, checked, allNamespaces));
+    }
+    problems.push(...chartSecrets);
+    const file = userChartFile(chart, manifests);
+    if ('problem' in file) problems.push(file.problem);
+    else chartFiles.push(file);
+  }
   // VM bootstrap bundles hold no token or key (the operator's script fetches them): the guard proves it.
   const vmFiles = mesh.vmGroups.bundleFiles();
   problems.push(...secretProblems(undefined, vmFiles.map((f): [string, unknown] => [`VM bundle ${f.path}`, f.content])));
   throwIfProblems(problems, 'the synthesized output');
   vmFiles.forEach(emit);
   if (applications.length > 0) argoCdFiles(applications, mesh.argoCdApplications!.healthChecks).forEach(emit);
+  chartFiles.forEach(emit);
   emit({ path: 'README.md', content: meshReadme(mesh, summaries) });
+}
+
+/**
+ * The manifests to check against the schemas: all of them, unless the secret guard found something, then
+ * those without secret material only (a schema problem names the path and value, which would repeat the
+ * secret the guard's problem redacts).
+ */
+function withoutSecrets(manifests: readonly any[], secrets: readonly Problem[]): readonly any[] {
+  return secrets.length === 0 ? manifests : manifests.filter((m) => findSecretMaterial(m).length === 0);
+}
+
+/**
+ * A user's chart as one multi-document file `_charts/<chart>.k8s.yaml` (the file cdk8s's own synth would
+ * write, without its hash), named by the chart's construct path (`/` becomes `-`). Objects keep the
+ * chart's order.
+ */
+function userChartFile(chart: Chart, manifests: readonly any[]): OutputFile | { problem: Problem } {
+  const name = chart.node.path.replace(/\//g, '-').toLowerCase();
+  if (!SAFE_FILE_PART.test(name) || name.length > 200) {
+    return { problem: { field: `chart ${JSON.stringify(chart.node.path)}`, value: chart.node.id, message: 'cannot name an output file', allowed: 'construct ids of letters, digits, "-" and "." (the path becomes the file name)', fix: 'give the chart (and its parents) such an id' } };
+  }
+  return { path: `${USER_CHARTS_DIR}/${name}.k8s.yaml`, content: manifests.map((m) => toYaml(m)).join('---\n') };
 }
 
 /** Builds and renders the whole mesh into the output tree, in memory (see renderMeshTo). */

@@ -5,7 +5,7 @@ import { ArgoCdProps, IstioInstallMethod } from '../argocd';
 import { PrerequisiteInstall } from '../argocd-prerequisites';
 import type { Cluster } from '../cluster';
 import { ControlPlane, ControlPlaneModel } from '../control-plane';
-import { Mesh } from '../mesh';
+import { Mesh, MeshProps } from '../mesh';
 import { Network } from '../network';
 import { MeshValidationError, Problem, throwIfProblems } from '../problem';
 import { RemoteSecretDelivery } from '../remote-secret';
@@ -129,7 +129,20 @@ export interface TopologyOptions {
   readonly sourceOf?: TopologyText['sourceOf'];
   /** Settings from outside the document (command-line options). */
   readonly settings?: TopologySettings;
+  /**
+   * Creates the mesh, so that a subclass of Mesh can be loaded from a file:
+   * `{ meshFactory: (scope, id, props) => new MyMesh(scope, id, props) }`. Everything the file declares
+   * is then added to the mesh it returns, through the same methods a TypeScript user calls.
+   * @default - `new Mesh(scope, id, props)`
+   */
+  readonly meshFactory?: MeshFactory;
 }
+
+/** Creates a Mesh (or a subclass of it) from the props read from a topology file. */
+export type MeshFactory = (scope: Construct, id: string, props: MeshProps) => Mesh;
+
+/** Options of {@link loadTopologyFile}. */
+export type LoadTopologyOptions = Pick<TopologyOptions, 'settings' | 'meshFactory'>;
 
 /** Reads and parses a topology file (YAML or JSON). Throws a MeshValidationError on a parse error or a limit hit. */
 export function readTopologyFile(file: string): unknown {
@@ -232,7 +245,7 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
   const problems: Problem[] = [];
   const trust = trustSource(doc.trust);
   if (!(trust instanceof TrustSource)) problems.push(trust);
-  const mesh = new Mesh(scope, id, {
+  const mesh = (options.meshFactory ?? ((sc, i, props) => new Mesh(sc, i, props)))(scope, id, {
     meshId: doc.meshID,
     trustDomain: doc.trustDomain,
     secretStore: doc.secretStore && {
@@ -417,8 +430,11 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
   return mesh;
 }
 
-/** Reads a topology file and builds its Mesh (see meshFromTopology); `settings` come from the command line. */
-export function loadTopologyFile(scope: Construct, id: string, file: string, settings?: TopologySettings): Mesh {
+/**
+ * Reads a topology file and builds its Mesh (see meshFromTopology); `options.settings` come from the
+ * command line, `options.meshFactory` creates a Mesh subclass.
+ */
+export function loadTopologyFile(scope: Construct, id: string, file: string, options: LoadTopologyOptions = {}): Mesh {
   const text = withClustersFrom(file, readTopologyText(file));
-  return meshFromTopology(scope, id, text.data, file, { sourceOf: text.sourceOf, settings });
+  return meshFromTopology(scope, id, text.data, file, { sourceOf: text.sourceOf, settings: options.settings, meshFactory: options.meshFactory });
 }

@@ -29,6 +29,8 @@ export function sandboxProject(): { root: string; main: string } {
   fs.symlinkSync(path.join(PROJECT_ROOT, 'lib', 'imports'), path.join(root, 'lib', 'imports'));
   fs.cpSync(path.join(PROJECT_ROOT, 'package.json'), path.join(root, 'package.json'));
   fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(root, 'node_modules'));
+  // The writer checks every object against the CRD schemas of crds/ (src/output/manifest-schema.ts).
+  fs.symlinkSync(path.join(PROJECT_ROOT, 'crds'), path.join(root, 'crds'));
   return { root, main: path.join(root, 'lib', 'src', 'main.js') };
 }
 
