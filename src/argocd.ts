@@ -309,7 +309,7 @@ function chartSource(s: ArgoCdSettings, release: HelmRelease, version: string) {
   return {
     repoUrl: s.chartRepoURL,
     chart: release.chart,
-    targetRevision: version,
+    targetRevision: release.version ?? version,
     helm: { releaseName: release.name, namespace: release.namespace, valuesObject: release.values },
   };
 }

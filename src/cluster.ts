@@ -15,6 +15,7 @@ import {
   RemoteClusterAccess, RemoteKubeconfigDirectory, RemoteSecret, RemoteSecretDelivery,
   REMOTE_KUBECONFIGS_PATH, REMOTE_KUBECONFIGS_SECRET,
 } from './remote-secret';
+import { withRevisions } from './revisions/revision-install';
 import { SailIstio } from './sail';
 import { SharedTrust } from './trust';
 import {
@@ -252,7 +253,7 @@ export class Cluster extends Chart {
   public get installInputs(): InstallInputs {
     // Derived from the whole mesh and asked for by several outputs: computed once per mesh shape.
     if (this.inputsCache?.revision !== this.mesh.revision) {
-      this.inputsCache = { revision: this.mesh.revision, inputs: withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts()) };
+      this.inputsCache = { revision: this.mesh.revision, inputs: withRevisions(withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts()), this.mesh.revisions) };
     }
     return this.inputsCache.inputs;
   }
@@ -594,7 +595,8 @@ export class Cluster extends Chart {
         new CrossNetworkGateway(this, 'CrossNetworkGateway', { namespace, selector });
       }
       // expose-istiod.yaml: a primary serving remotes exposes istiod on its east-west gateway.
-      if (cp.model === ControlPlaneModel.PRIMARY && this.servedClusters.length > 0) {
+      // With revisions, each revision's istiod is exposed instead (src/revisions, expose-istiod-rev.yaml.tmpl).
+      if (cp.model === ControlPlaneModel.PRIMARY && this.servedClusters.length > 0 && !this.mesh.revisions.enabled) {
         new IstiodExposure(this, 'ExposeIstiod', {
           namespace,
           names: { gateway: 'istiod-gateway', virtualService: 'istiod-vs', destinationRule: 'istiod-dr' },

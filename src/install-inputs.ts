@@ -12,6 +12,8 @@ export interface HelmRelease {
   readonly values: Record<string, unknown>;
   /** File name of the values under the cluster's install-inputs folder. */
   readonly file: string;
+  /** Chart version, when it is not the inputs' `istioVersion` (a canary revision). */
+  readonly version?: string;
 }
 
 /** One IstioOperator for `istioctl install -f`. */

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { cidrsOverlap, parseCidrList } from './cidr';
 import { Application, ApplicationProps } from './application/application';
 import { MeshApplications } from './application/mesh-applications';
-import { argoCdApplicationName, ArgoCdApplications, ArgoCdProps, ArgoCdSettings } from './argocd';
+import { argoCdApplicationName, ArgoCdApplications, ArgoCdProps, ArgoCdSettings, IstioInstallMethod } from './argocd';
 import { PrerequisiteInstall } from './argocd-prerequisites';
 import { Cluster, ClusterProps } from './cluster';
 import { ControlPlaneModel } from './control-plane';
@@ -14,6 +14,8 @@ import { Network } from './network';
 import { annotateSyncWave, apiObjectsOf } from './phase';
 import { formatProblem, Problem, throwIfProblems } from './problem';
 import { RemoteSecretDelivery } from './remote-secret';
+import { MeshRevisions } from './revisions/mesh-revisions';
+import { Revision, RevisionProps, RevisionTag } from './revisions/revision';
 import { SecretStore, SecretStoreProps } from './secret-store';
 import { certificateDurationProblem, TrustSource } from './trust';
 import { checkRepoUrl, checkUrl, isUrl } from './url';
@@ -112,6 +114,8 @@ export class Mesh extends Construct {
   private readonly _clusters = new Map<string, Cluster>();
   /** The applications and the index relating them to clusters. */
   public readonly applications: MeshApplications;
+  /** The control-plane revisions and revision tags (none: the unrevisioned istiod of the docs). */
+  public readonly revisions: MeshRevisions = new MeshRevisions(this);
   private built = false;
   /** Derived relationships, computed once per shape of the mesh (a mesh of hundreds of clusters asks often). */
   private index?: MeshIndex;
@@ -164,6 +168,16 @@ export class Mesh extends Construct {
   }
 
   /** The networks, in declaration order. */
+  /** Declares a control-plane revision installed on every cluster (see MeshRevisions). */
+  public addRevision(name: string, props: RevisionProps = {}): Revision {
+    return this.revisions.add(name, props);
+  }
+
+  /** Declares a revision tag pointing at a revision. */
+  public addRevisionTag(name: string, revision: Revision | string): RevisionTag {
+    return this.revisions.addTag(name, revision);
+  }
+
   public get networks(): Network[] {
     return [...this._networks.values()];
   }
@@ -281,6 +295,7 @@ export class Mesh extends Construct {
     problems.push(...this.controlPlaneProblems());
     problems.push(...this.trustProblems());
     problems.push(...this.applications.problems());
+    problems.push(...this.revisions.problems());
     return problems;
   }
 
@@ -294,6 +309,7 @@ export class Mesh extends Construct {
     throwIfProblems(this.validate());
     for (const cluster of this.clusters) cluster._build();
     this.applications.build();
+    this.revisions.build(this.argoCd?.istioInstall === IstioInstallMethod.SAIL_OPERATOR);
     for (const cluster of this.clusters) {
       for (const obj of apiObjectsOf(cluster)) annotateSyncWave(obj);
     }

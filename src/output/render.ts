@@ -153,7 +153,7 @@ export function installInputFiles(cluster: Cluster, inputs: InstallInputs = clus
 /** The exact commands that install Istio on a cluster from its install inputs. */
 function installReadme(cluster: Cluster, inputs: InstallInputs): string {
   const v = inputs.istioVersion;
-  const helm = inputs.releases.map((r, i) => `helm upgrade --install ${r.name} istio/${r.chart} --version ${v} -n ${r.namespace}`
+  const helm = inputs.releases.map((r, i) => `helm upgrade --install ${r.name} istio/${r.chart} --version ${r.version ?? v} -n ${r.namespace}`
     + ` --kube-context "$CTX" -f dist/${INSTALL_INPUTS_DIR}/${cluster.name}/${r.file}${i === inputs.releases.length - 1 ? ' --wait' : ''}`);
   const istioctl = inputs.istioOperators.map((o) => `istioctl install -y --context "$CTX" -f dist/${INSTALL_INPUTS_DIR}/${cluster.name}/${o.file}`);
   return [

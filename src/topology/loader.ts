@@ -12,6 +12,7 @@ import { RemoteSecretDelivery } from '../remote-secret';
 import { SecretStoreKind } from '../secret-store';
 import { IssuerKind, TrustSource } from '../trust';
 import { addTopologyApplications, locateApplicationPath, TopologyApplication } from './applications-loader';
+import { addTopologyRevisions, TopologyRevisions } from './revisions-loader';
 import { checkSchema } from './schema-check';
 import { readTopologyText, TopologyText } from './topology-text';
 import * as SCHEMA from './topology.schema.json';
@@ -55,7 +56,7 @@ function prerequisite(p: TopologyPrerequisite | undefined) {
 }
 
 /** A topology file: a mesh, or (Istio's format) a bare array of clusters. */
-export interface TopologyDocument {
+export interface TopologyDocument extends TopologyRevisions {
   readonly meshID: string;
   readonly trustDomain?: string;
   readonly secretStore?: { readonly name: string; readonly kind?: 'ClusterSecretStore' | 'SecretStore'; readonly keyPrefix?: string };
@@ -392,6 +393,7 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
   }
 
   addTopologyApplications(mesh, doc.applications, problems);
+  addTopologyRevisions(mesh, doc);
 
   // When declarations were already rejected, "the mesh has no cluster" would only restate them.
   const meshProblems = mesh.validate().filter((p) => !(problems.length > 0 && p.field === 'clusters')
