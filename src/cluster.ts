@@ -15,6 +15,7 @@ import {
   RemoteClusterAccess, RemoteKubeconfigDirectory, RemoteSecret, RemoteSecretDelivery,
   REMOTE_KUBECONFIGS_PATH, REMOTE_KUBECONFIGS_SECRET,
 } from './remote-secret';
+import { withAmbient } from './ambient/ambient-install';
 import { withRevisions } from './revisions/revision-install';
 import { SailIstio } from './sail';
 import { SharedTrust } from './trust';
@@ -84,6 +85,12 @@ export interface ClusterProps {
    * @default - the Argo CD cluster named like this cluster
    */
   readonly argoCdDestination?: ArgoCdDestination;
+
+  /**
+   * The cluster's Kubernetes version (`1.33`), checked against what the output needs (the Gateway API
+   * version ambient relies on). @default - not checked
+   */
+  readonly kubernetesVersion?: string;
 }
 
 /**
@@ -116,6 +123,8 @@ export class Cluster extends Chart {
   public readonly zone?: string;
   /** Argo CD destination of this cluster's Application. */
   public readonly argoCdDestination: ArgoCdDestination;
+  /** Kubernetes version, if declared. */
+  public readonly kubernetesVersion?: string;
 
   private readonly eastWestGatewayOptions: EastWestGatewayOptions;
   private verification?: VerificationWorkloadsProps;
@@ -137,6 +146,7 @@ export class Cluster extends Chart {
     this.zone = props.zone;
     this.eastWestGatewayOptions = { ...props.eastWestGateway };
     this.argoCdDestination = { ...props.argoCdDestination };
+    this.kubernetesVersion = props.kubernetesVersion;
   }
 
   /**
@@ -253,7 +263,7 @@ export class Cluster extends Chart {
   public get installInputs(): InstallInputs {
     // Derived from the whole mesh and asked for by several outputs: computed once per mesh shape.
     if (this.inputsCache?.revision !== this.mesh.revision) {
-      this.inputsCache = { revision: this.mesh.revision, inputs: withRevisions(withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts()), this.mesh.revisions) };
+      this.inputsCache = { revision: this.mesh.revision, inputs: withRevisions(withAmbient(withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts()), this.mesh.ambient.installFacts(this)), this.mesh.revisions) };
     }
     return this.inputsCache.inputs;
   }
@@ -580,7 +590,8 @@ export class Cluster extends Chart {
       new MeshWideMtls(this, 'MeshWideMtls', { namespace });
     }
 
-    if (this.hasEastWestGateway) {
+    // Ambient meshes get the ambient east-west Gateway instead (src/ambient).
+    if (this.hasEastWestGateway && !this.mesh.ambient.enabled) {
       const address = this.eastWestGatewayOptions.address;
       const gateway = new EastWestGateway(this, 'EastWestGateway', {
         namespace,

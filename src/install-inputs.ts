@@ -5,7 +5,7 @@ export interface HelmRelease {
   /** Release name, as in the docs (`istio-base`, `istiod`). */
   readonly name: string;
   /** Chart of the `istio` repository (https://istio-release.storage.googleapis.com/charts). */
-  readonly chart: 'base' | 'istiod';
+  readonly chart: 'base' | 'istiod' | 'cni' | 'ztunnel';
   /** Namespace the release is installed into. */
   readonly namespace: string;
   /** The release's values. */

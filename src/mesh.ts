@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { cidrsOverlap, parseCidrList } from './cidr';
+import { AmbientProps, DataPlaneMode, MeshAmbient } from './ambient/mesh-ambient';
 import { Application, ApplicationProps } from './application/application';
 import { MeshApplications } from './application/mesh-applications';
 import { argoCdApplicationName, ArgoCdApplications, ArgoCdProps, ArgoCdSettings, IstioInstallMethod } from './argocd';
@@ -79,6 +80,15 @@ export interface MeshProps {
    * @default - no Argo CD output
    */
   readonly argoCd?: ArgoCdProps;
+
+  /**
+   * How workloads join the mesh: sidecars, or ambient (multi-primary on several networks; see MeshAmbient).
+   * @default DataPlaneMode.SIDECAR
+   */
+  readonly dataPlaneMode?: DataPlaneMode;
+
+  /** Ambient settings (with dataPlaneMode AMBIENT). @default {} */
+  readonly ambient?: AmbientProps;
 }
 
 /**
@@ -116,6 +126,8 @@ export class Mesh extends Construct {
   public readonly applications: MeshApplications;
   /** The control-plane revisions and revision tags (none: the unrevisioned istiod of the docs). */
   public readonly revisions: MeshRevisions = new MeshRevisions(this);
+  /** The data-plane mode and its ambient outputs. */
+  public readonly ambient: MeshAmbient;
   private built = false;
   /** Derived relationships, computed once per shape of the mesh (a mesh of hundreds of clusters asks often). */
   private index?: MeshIndex;
@@ -130,6 +142,7 @@ export class Mesh extends Construct {
     this.strictMtls = props.strictMtls ?? true;
     this.argoCd = props.argoCd ? new ArgoCdSettings(props.argoCd) : undefined;
     this.applications = new MeshApplications(this, () => { this.index = undefined; });
+    this.ambient = new MeshAmbient(this, props.dataPlaneMode, props.ambient);
     // Plain `App.synth()` users get the same checks as `synthesizeMesh()`.
     this.node.addValidation({ validate: () => this.validate().map(formatProblem) });
   }
@@ -176,6 +189,12 @@ export class Mesh extends Construct {
   /** Declares a revision tag pointing at a revision. */
   public addRevisionTag(name: string, revision: Revision | string): RevisionTag {
     return this.revisions.addTag(name, revision);
+  }
+
+  /** Labels of the mesh's workload namespaces: ambient enrolment or injection, and the revision tag. */
+  public namespaceLabels(): { [key: string]: string } {
+    if (!this.ambient.enabled) return this.revisions.namespaceLabels();
+    return { ...this.ambient.namespaceLabels(), ...(this.revisions.enabled ? this.revisions.namespaceLabels() : {}) };
   }
 
   public get networks(): Network[] {
@@ -296,6 +315,7 @@ export class Mesh extends Construct {
     problems.push(...this.trustProblems());
     problems.push(...this.applications.problems());
     problems.push(...this.revisions.problems());
+    problems.push(...this.ambient.problems());
     return problems;
   }
 
@@ -310,6 +330,7 @@ export class Mesh extends Construct {
     for (const cluster of this.clusters) cluster._build();
     this.applications.build();
     this.revisions.build(this.argoCd?.istioInstall === IstioInstallMethod.SAIL_OPERATOR);
+    this.ambient.build(this.argoCd?.istioInstall === IstioInstallMethod.SAIL_OPERATOR);
     for (const cluster of this.clusters) {
       for (const obj of apiObjectsOf(cluster)) annotateSyncWave(obj);
     }

@@ -43,12 +43,14 @@ export interface SailIstioProps {
 export class SailIstio extends Construct {
   constructor(scope: Construct, id: string, props: SailIstioProps) {
     super(scope, id);
-    const namespaces = [...new Set(props.releases.map((r) => r.namespace))];
+    // cni and ztunnel have their own Sail resources (IstioCNI, ZTunnel: src/ambient).
+    const releases = props.releases.filter((r) => r.chart === 'base' || r.chart === 'istiod');
+    const namespaces = [...new Set(releases.map((r) => r.namespace))];
     // Revisioned releases (src/revisions) give one Istio per revision, named after it: Sail names the
     // IstioRevision after an InPlace Istio, so istiod-<rev> and istio.io/rev=<rev> are the Helm path's.
     // Tags become IstioRevisionTags (src/revisions/mesh-revisions.ts), not values.
     const groups = namespaces.flatMap((namespace) => {
-      const inNamespace = props.releases.filter((r) => r.namespace === namespace);
+      const inNamespace = releases.filter((r) => r.namespace === namespace);
       const revisioned = inNamespace.filter((r) => typeof r.values.revision === 'string');
       if (revisioned.length === 0) return [{ namespace, name: namespace === ISTIO_SYSTEM_NAMESPACE ? 'default' : namespace, releases: inNamespace, version: undefined as string | undefined }];
       const shared = inNamespace.filter((r) => !revisioned.includes(r));

@@ -32,6 +32,7 @@ export function runSynthApp(options: SynthAppOptions): number {
     const outdir = options.env.CDK8S_OUTDIR || 'dist';
     const mesh = meshFromEnvironment(new App({ outdir }), options.env, args.settings);
     synthesizeMesh(mesh, { outdir, outdirField: 'CDK8S_OUTDIR' });
+    for (const w of mesh.ambient.warnings()) options.stderr(`warning: ${w}\n`);
     options.stderr(`synthesized ${mesh.clusters.length} cluster(s) of mesh "${mesh.meshId}" into ${outdir}/\n`);
     return 0;
   } catch (e) {

@@ -31,6 +31,13 @@ export function withRevisions(inputs: InstallInputs, revisions: MeshRevisions): 
       releases.push(defaultRevision ? { ...release, values: { ...release.values, defaultRevision } } : release);
       continue;
     }
+    if (release.chart !== 'istiod') {
+      // ztunnel is upgraded in place and talks to one istiod (CA_ADDRESS istiod-<rev>, ztunnel/templates/
+      // daemonset.yaml): the revision the workloads' tag resolves to (docs ambient/upgrade/helm).
+      const workload = revisions.resolve(revisions.workloadRevision!)?.name;
+      releases.push(release.chart === 'ztunnel' && workload ? { ...release, values: { ...release.values, revision: workload } } : release);
+      continue;
+    }
     for (const r of revisions.revisions) {
       releases.push({
         ...release,

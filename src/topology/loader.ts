@@ -12,7 +12,7 @@ import { RemoteSecretDelivery } from '../remote-secret';
 import { SecretStoreKind } from '../secret-store';
 import { IssuerKind, TrustSource } from '../trust';
 import { addTopologyApplications, locateApplicationPath, TopologyApplication } from './applications-loader';
-import { addTopologyRevisions, TopologyRevisions } from './revisions-loader';
+import { addTopologyRevisions, meshAmbientProps, TopologyRevisions } from './revisions-loader';
 import { checkSchema } from './schema-check';
 import { readTopologyText, TopologyText } from './topology-text';
 import * as SCHEMA from './topology.schema.json';
@@ -37,6 +37,7 @@ export interface TopologyCluster {
   };
   readonly externalIstiod?: { readonly address: string; readonly tlsCredentialName?: string; readonly namespace?: string };
   readonly argoCdDestination?: { readonly name?: string; readonly server?: string };
+  readonly kubernetesVersion?: string;
   readonly verificationWorkloads?: { readonly namespace?: string; readonly helloworldVersion?: string };
   readonly meta?: Record<string, unknown>;
 }
@@ -240,6 +241,7 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
     remoteSecretDelivery: doc.remoteSecrets?.delivery === 'kubeconfigDirectory'
       ? RemoteSecretDelivery.KUBECONFIG_DIRECTORY : RemoteSecretDelivery.LABELLED_SECRETS,
     strictMtls: doc.strictMtls,
+    ...meshAmbientProps(doc),
     argoCd: doc.argoCd && {
       ...doc.argoCd,
       istioInstall: doc.argoCd.istioInstall === 'sailOperator' ? IstioInstallMethod.SAIL_OPERATOR : IstioInstallMethod.HELM,
@@ -384,6 +386,7 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
       zone: c.zone,
       eastWestGateway: c.eastWestGateway,
       argoCdDestination: c.argoCdDestination,
+      kubernetesVersion: c.kubernetesVersion,
     });
     if (c.verificationWorkloads) cl.addVerificationWorkloads(c.verificationWorkloads);
     added.set(cluster, cl);

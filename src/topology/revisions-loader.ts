@@ -1,11 +1,19 @@
+import { AmbientProps, DataPlaneMode } from '../ambient/mesh-ambient';
 import type { Mesh } from '../mesh';
 
-/** The revision fields of a topology document (see topology.schema.json, `$defs.revision`). */
+/** The revision and data-plane fields of a topology document (see topology.schema.json, `$defs.revision`). */
 export interface TopologyRevisions {
   readonly revisions?: readonly { readonly name: string; readonly version?: string }[];
   readonly revisionTags?: readonly { readonly name: string; readonly revision: string }[];
   readonly workloadRevision?: string;
   readonly gatewayRevision?: string;
+  readonly dataPlaneMode?: 'sidecar' | 'ambient';
+  readonly ambient?: AmbientProps;
+}
+
+/** The mesh props of the data-plane fields (given at construction). */
+export function meshAmbientProps(doc: TopologyRevisions): { dataPlaneMode?: DataPlaneMode; ambient?: AmbientProps } {
+  return { dataPlaneMode: doc.dataPlaneMode === 'ambient' ? DataPlaneMode.AMBIENT : DataPlaneMode.SIDECAR, ambient: doc.ambient };
 }
 
 /**
