@@ -91,6 +91,12 @@ export interface ClusterProps {
    * version ambient relies on). @default - not checked
    */
   readonly kubernetesVersion?: string;
+
+  /**
+   * The mesh revisions installed on this cluster (a canary cluster by cluster); a remote's must run on its
+   * primary. @default - every revision of the mesh
+   */
+  readonly revisions?: readonly string[];
 }
 
 /**
@@ -125,6 +131,8 @@ export class Cluster extends Chart {
   public readonly argoCdDestination: ArgoCdDestination;
   /** Kubernetes version, if declared. */
   public readonly kubernetesVersion?: string;
+  /** The mesh revisions installed here, if restricted. */
+  public readonly revisions?: readonly string[];
 
   private readonly eastWestGatewayOptions: EastWestGatewayOptions;
   private verification?: VerificationWorkloadsProps;
@@ -147,6 +155,7 @@ export class Cluster extends Chart {
     this.eastWestGatewayOptions = { ...props.eastWestGateway };
     this.argoCdDestination = { ...props.argoCdDestination };
     this.kubernetesVersion = props.kubernetesVersion;
+    this.revisions = props.revisions && [...props.revisions];
   }
 
   /**
@@ -263,7 +272,7 @@ export class Cluster extends Chart {
   public get installInputs(): InstallInputs {
     // Derived from the whole mesh and asked for by several outputs: computed once per mesh shape.
     if (this.inputsCache?.revision !== this.mesh.revision) {
-      this.inputsCache = { revision: this.mesh.revision, inputs: withRevisions(withAmbient(withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts()), this.mesh.ambient.installFacts(this)), this.mesh.revisions) };
+      this.inputsCache = { revision: this.mesh.revision, inputs: withRevisions(withAmbient(withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts()), this.mesh.ambient.installFacts(this)), this.mesh.revisions, this.mesh.revisions.installedOn(this)) };
     }
     return this.inputsCache.inputs;
   }

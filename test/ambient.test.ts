@@ -67,7 +67,7 @@ describe('ambient multi-primary multi-network', () => {
     expect(istio.spec.values.pilot.env).toEqual({ AMBIENT_ENABLE_MULTI_NETWORK: 'true' });
     expect(istio.spec.values.profile).toBeUndefined();
     expect(find(objects.cluster2, 'IstioCNI', 'default').spec).toEqual({ version: 'v1.30.3', namespace: 'istio-system', profile: 'ambient' });
-    expect(find(objects.cluster2, 'ZTunnel', 'default').spec.values).toEqual({ ztunnel: { multiCluster: { clusterName: 'cluster2' }, network: 'network2' } });
+    expect(find(objects.cluster2, 'ZTunnel', 'default').spec.values.ztunnel).toMatchObject({ multiCluster: { clusterName: 'cluster2' }, network: 'network2' });
     expectValid(objects.cluster2);
   });
 

@@ -88,6 +88,15 @@ describe('revisioned control planes', () => {
     expect(names({ ...primaryRemote, revisions: [{ name: '1-31-0', version: '1.30.0' }] })).toEqual(names(primaryRemote));
   });
 
+  test('a cluster-by-cluster canary: a cluster restricted to some revisions installs and exposes only those', () => {
+    const mesh = meshOf({ ...primaryRemote, revisions: [{ name: '1-29-6', version: '1.29.6' }, { name: '1-30-3' }], workloadRevision: '1-29-6',
+      clusters: [primaryRemote.clusters[0], { ...primaryRemote.clusters[1], revisions: ['1-29-6'] }] });
+    expect(mesh.cluster('cluster1')!.installInputs.releases.map((r) => r.name)).toEqual(['istio-base', 'istiod-1-29-6', 'istiod-1-30-3']);
+    expect(mesh.cluster('cluster2')!.installInputs.releases.map((r) => r.name)).toEqual(['istio-base', 'istiod-1-29-6']);
+    const objects = objectsByCluster(mesh).cluster1;
+    expect(objects.filter((o) => o.kind === 'VirtualService').map((o) => o.metadata.name)).toEqual(['istiod-vs-1-29-6', 'istiod-vs-1-30-3']);
+  });
+
   test('Sail: one Istio per revision named after it, IstioRevisionTags pointing at them', () => {
     const objects = objectsByCluster(meshOf({ ...canary, argoCd: { repoURL: 'https://git.example.com/mesh.git', istioInstall: 'sailOperator' } }));
     const istios = objects.cluster1.filter((o) => o.kind === 'Istio');
@@ -156,6 +165,14 @@ describe('bad revision input is rejected, naming the field, the value and a fix'
     expectRejected(yaml({ revisions: [{ name: '1-30-3' }], revisionTags: [{ name: 'prod-stable', revision: '1-29-6' }] }), { field: 'revisionTags[0].revision', contains: ['moved before its revision is removed'] });
     expectRejected(yaml({ revisions: [{ name: '1-30-3' }], workloadRevision: '1-29-6' }), { field: 'workloadRevision', contains: ['"1-29-6"'] });
     expectRejected(yaml({ revisions: [{ name: '1-30-3' }], gatewayRevision: 'prod-old' }), { field: 'gatewayRevision', contains: ['"prod-old"'] });
+  });
+  test('a remote asking for a revision its primary does not run', () => {
+    const twoRevs = { ...primaryRemote, revisions: [{ name: '1-29-6', version: '1.29.6' }, { name: '1-30-3' }], workloadRevision: '1-29-6' };
+    expectRejected(yaml({ ...twoRevs, clusters: [{ ...twoRevs.clusters[0], revisions: ['1-29-6'] }, { ...twoRevs.clusters[1], revisions: ['1-29-6', '1-30-3'] }] }),
+      { cluster: 'cluster2', field: 'revisions[1]', contains: ['"1-30-3"', 'primary "cluster1"', 'control planes before remotes'] });
+    expectRejected(yaml({ ...twoRevs, clusters: [twoRevs.clusters[0], { ...twoRevs.clusters[1], revisions: ['1-30-4'] }] }), { cluster: 'cluster2', field: 'revisions[0]', contains: ['"1-30-4"', 'did you mean "1-30-3"?'] });
+    // A cluster lacking the revision its namespaces use.
+    expectRejected(yaml({ ...twoRevs, clusters: [{ ...twoRevs.clusters[0], revisions: ['1-30-3'] }, twoRevs.clusters[1]] }), { cluster: 'cluster1', field: 'revisions', contains: ['"1-29-6"', 'workloadRevision'] });
   });
   test('an unsupported Istio version', () => {
     expectRejected(yaml({ revisions: [{ name: 'r1', version: '1.31.0' }] }), { field: 'revisions[0].version', contains: ['"1.31.0"'] });

@@ -141,7 +141,8 @@ export class MeshAmbient {
         const cni = new ApiObject(cluster, 'SailIstioCNI', { apiVersion: 'sailoperator.io/v1', kind: 'IstioCNI', metadata: { name: 'default' }, spec: { version, namespace, profile: 'ambient' } });
         const zt = new ApiObject(cluster, 'SailZTunnel', {
           apiVersion: 'sailoperator.io/v1', kind: 'ZTunnel', metadata: { name: 'default' },
-          spec: { version, namespace, values: { ztunnel: { multiCluster: { clusterName: cluster.name }, network: cluster.network.name } } },
+          // logLevel and terminationGracePeriodSeconds: the CRD's defaults, written out so that a diff settles.
+          spec: { version, namespace, values: { ztunnel: { multiCluster: { clusterName: cluster.name }, network: cluster.network.name, logLevel: 'info', terminationGracePeriodSeconds: 30 } } },
         });
         Phase.assign(cni, Phase.ISTIO);
         Phase.assign(zt, Phase.ISTIO);

@@ -79,6 +79,15 @@ export class MeshRevisions {
     return this._revisions.find((r) => r.name === (tag ? tag.revision : name));
   }
 
+  /**
+   * The revisions installed on a cluster: those its `revisions` names (a canary cluster by cluster), else
+   * every revision of the mesh.
+   */
+  public installedOn(cluster: Cluster): readonly Revision[] {
+    const names = cluster.revisions;
+    return names === undefined ? this._revisions : this._revisions.filter((r) => names.includes(r.name));
+  }
+
   /** The tags pointing at a revision. */
   public tagsOf(revision: Revision): string[] {
     return this._tags.filter((t) => t.revision === revision.name).map((t) => t.name);
@@ -136,6 +145,7 @@ export class MeshRevisions {
         });
       }
     }
+    for (const c of this.mesh.clusters) problems.push(...this.clusterProblems(c));
     if (this.enabled) {
       for (const c of this.mesh.clusters) {
         if (c.controlPlane.model === ControlPlaneModel.EXTERNAL) {
@@ -145,6 +155,45 @@ export class MeshRevisions {
             fix: 'remove revisions/revisionTags from the mesh, or run the control plane on a primary',
           });
         }
+      }
+    }
+    return problems;
+  }
+
+  /** Problems of a cluster's `revisions` (the subset installed there). */
+  private clusterProblems(c: Cluster): Problem[] {
+    const names = c.revisions;
+    if (names === undefined) return [];
+    const declared = this._revisions.map((r) => r.name);
+    const problems: Problem[] = [];
+    names.forEach((n, i) => {
+      if (!declared.includes(n)) {
+        const hint = didYouMean(n, declared);
+        problems.push({
+          cluster: c.name, field: `revisions[${i}]`, value: n, message: 'names a revision the mesh does not declare',
+          allowed: declared.length > 0 ? declared.map((d) => JSON.stringify(d)).join(', ') : 'none declared',
+          fix: hint ? `did you mean "${hint}"?` : 'declare it under the mesh\'s revisions, or remove it here',
+        });
+        return;
+      }
+      const primary = c.controlPlane.model === ControlPlaneModel.REMOTE ? c.controlPlane.servedBy : undefined;
+      if (primary && primary.revisions !== undefined && !primary.revisions.includes(n)) {
+        problems.push({
+          cluster: c.name, field: `revisions[${i}]`, value: n,
+          message: `asks for a revision its primary "${primary.name}" does not run: the remote's istiod-${n} Service would point at nothing`,
+          allowed: primary.revisions.map((d) => JSON.stringify(d)).join(', ') || 'none',
+          fix: `add "${n}" to the revisions of cluster "${primary.name}" first (control planes before remotes), or remove it here`,
+        });
+      }
+    });
+    for (const [field, value] of [['workloadRevision', this.workloadRevision], ['gatewayRevision', this.gatewayRevision]] as const) {
+      const r = value === undefined ? undefined : this.resolve(value);
+      if (r && declared.includes(r.name) && !names.includes(r.name)) {
+        problems.push({
+          cluster: c.name, field: 'revisions', value: [...names],
+          message: `lacks revision "${r.name}", which ${field} "${value}" resolves to: this cluster's namespaces or gateways would not be injected`,
+          fix: `add "${r.name}" to this cluster's revisions, or keep the tag on a revision every cluster runs`,
+        });
       }
     }
     return problems;
@@ -160,7 +209,7 @@ export class MeshRevisions {
     const gatewayRevision = this.gatewayRevision!;
     for (const cluster of this.mesh.clusters) {
       if (cluster.controlPlane.model === ControlPlaneModel.PRIMARY && cluster.servedClusters.length > 0) {
-        this._revisions.forEach((r, i) => new RevisionedIstiodExposure(cluster, `ExposeIstiod-${r.name}`, {
+        this.installedOn(cluster).forEach((r, i) => new RevisionedIstiodExposure(cluster, `ExposeIstiod-${r.name}`, {
           namespace: cluster.controlPlaneNamespace, revision: r.name, withGateway: i === 0,
         }));
       }
@@ -171,7 +220,8 @@ export class MeshRevisions {
         }
       }
       if (sail && cluster.controlPlane.model !== ControlPlaneModel.EXTERNAL) {
-        for (const t of this._tags) {
+        const installed = this.installedOn(cluster).map((r) => r.name);
+        for (const t of this._tags.filter((x) => installed.includes(x.revision))) {
           new ApiObject(cluster, `SailRevisionTag-${t.name}`, {
             apiVersion: 'sailoperator.io/v1', kind: 'IstioRevisionTag',
             metadata: { name: t.name },

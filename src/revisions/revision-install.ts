@@ -1,5 +1,6 @@
 import type { HelmRelease, InstallInputs, IstioOperatorInput } from '../install-inputs';
 import type { MeshRevisions } from './mesh-revisions';
+import type { Revision } from './revision';
 
 /**
  * Install inputs with revisioned control planes: the cluster's one `istiod` release becomes one release
@@ -11,11 +12,12 @@ import type { MeshRevisions } from './mesh-revisions';
  * Remotes get the same per-revision split with `profile: remote`: the chart renders Service and
  * EndpointSlice `istiod-<rev>` and MWC `istio-sidecar-injector-<rev>` there.
  *
+ * `installed` is the cluster's subset of the mesh's revisions (MeshRevisions.installedOn).
  * Inputs of a cluster without an `istiod` release (none today) are returned as they are.
  *
  * @see https://istio.io/latest/docs/setup/upgrade/helm/#canary-upgrade-recommended
  */
-export function withRevisions(inputs: InstallInputs, revisions: MeshRevisions): InstallInputs {
+export function withRevisions(inputs: InstallInputs, revisions: MeshRevisions, installed: readonly Revision[] = revisions.revisions): InstallInputs {
   if (!revisions.enabled) return inputs;
   const istiod = inputs.releases.filter((r) => r.chart === 'istiod');
   if (istiod.length !== 1) return inputs;
@@ -38,7 +40,7 @@ export function withRevisions(inputs: InstallInputs, revisions: MeshRevisions): 
       releases.push(release.chart === 'ztunnel' && workload ? { ...release, values: { ...release.values, revision: workload } } : release);
       continue;
     }
-    for (const r of revisions.revisions) {
+    for (const r of installed) {
       releases.push({
         ...release,
         name: `istiod-${r.name}`,
@@ -52,7 +54,7 @@ export function withRevisions(inputs: InstallInputs, revisions: MeshRevisions): 
   for (const o of inputs.istioOperators) {
     const spec = o.manifest.spec as Record<string, any>;
     const metadata = o.manifest.metadata as Record<string, any>;
-    for (const r of revisions.revisions) {
+    for (const r of installed) {
       const { revisionTags } = perRevision(r);
       istioOperators.push({
         file: o.file.replace(/\.yaml$/, `-${r.name}.yaml`),

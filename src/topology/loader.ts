@@ -38,6 +38,7 @@ export interface TopologyCluster {
   readonly externalIstiod?: { readonly address: string; readonly tlsCredentialName?: string; readonly namespace?: string };
   readonly argoCdDestination?: { readonly name?: string; readonly server?: string };
   readonly kubernetesVersion?: string;
+  readonly revisions?: readonly string[];
   readonly verificationWorkloads?: { readonly namespace?: string; readonly helloworldVersion?: string };
   readonly meta?: Record<string, unknown>;
 }
@@ -387,6 +388,7 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
       eastWestGateway: c.eastWestGateway,
       argoCdDestination: c.argoCdDestination,
       kubernetesVersion: c.kubernetesVersion,
+      revisions: c.revisions,
     });
     if (c.verificationWorkloads) cl.addVerificationWorkloads(c.verificationWorkloads);
     added.set(cluster, cl);
