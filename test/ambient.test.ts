@@ -116,6 +116,9 @@ describe('ambient limits are errors (or an explicit opt-in with a warning)', () 
   test('ambient with primary-remote (istiod cannot be exposed through the ambient gateway)', () => {
     expectRejected(yaml({ ...ambient, clusters: [clusters[0], { ...clusters[1], primaryClusterName: 'cluster1' }] }), { cluster: 'cluster2', field: 'primaryClusterName', contains: ['"cluster1"', 'classic east-west gateway'] });
   });
+  test('exposing istiod through the ambient gateway (an east-west address for remotes)', () => {
+    expectRejected(yaml({ ...ambient, clusters: [{ ...clusters[0], eastWestGateway: { address: '192.0.2.10' } }, clusters[1]] }), { cluster: 'cluster1', field: 'eastWestGateway.address', contains: ['"192.0.2.10"', 'classic east-west gateway'] });
+  });
   test('ambient with an external control plane', () => {
     const ext = parseYamlDocuments(fs.readFileSync(`${PROJECT_ROOT}/examples/external-control-plane.yaml`, 'utf8'))[0] as any;
     expectRejected(yaml({ ...ext, dataPlaneMode: 'ambient' }), { cluster: 'external', field: 'controlPlane', contains: ['external'] });

@@ -101,6 +101,12 @@ export class MeshAmbient {
           allowed: 'a primary (omit primaryClusterName) on its own network',
           fix: 'make every cluster a primary on its own network, or use dataPlaneMode: sidecar',
         });
+      } else if (model === ControlPlaneModel.PRIMARY && c.discoveryAddress !== undefined) {
+        problems.push({
+          cluster: c.name, field: 'eastWestGateway.address', value: c.discoveryAddress,
+          message: 'is the address remotes reach istiod at, and the ambient east-west gateway cannot expose istiod ("only support meshed mTLS traffic"); it would need a classic east-west gateway beside it, for remotes ambient does not support',
+          fix: 'remove eastWestGateway.address (istiod deploys the ambient gateway and its Service for the Gateway)',
+        });
       } else if (model === ControlPlaneModel.EXTERNAL) {
         problems.push({
           cluster: c.name, field: 'controlPlane', value: 'external',
