@@ -46,6 +46,7 @@ describe('ambient multi-primary multi-network', () => {
     const tree = outputTree(mesh);
     expect(tree['_install-inputs/cluster1/README.md']).toMatch(/apply --server-side -f https:\/\/github.com\/kubernetes-sigs\/gateway-api\/releases\/download\/v1\.4\.1\/standard-install\.yaml[\s\S]*helm upgrade --install istio-base/);
     expect(tree['_install-inputs/cluster1/README.md']).toContain('helm upgrade --install ztunnel istio/ztunnel --version 1.30.3 -n istio-system');
+    expect(tree['README.md']).toContain('Every cluster needs the Gateway API v1.4.1 CRDs before Istio');
   });
 
   test('namespaces enrolled with istio.io/dataplane-mode=ambient; cross-cluster services labelled istio.io/global in every cluster that has them', () => {

@@ -124,6 +124,17 @@ describe('revisioned control planes', () => {
     expect(outputTree(mesh)).toEqual(outputTree(meshOf(file)));
   });
 
+  test('the output README lists the revisions and the rollout steps in order, primaries before remotes', () => {
+    const readme = outputTree(meshOf({ ...primaryRemote, revisions: [{ name: '1-29-6', version: '1.29.6' }, { name: '1-30-3' }], revisionTags: [{ name: 'prod-stable', revision: '1-29-6' }] }))['README.md'];
+    expect(readme).toContain('| `1-29-6` | 1.29.6 | `prod-stable` | `cluster1`, `cluster2` |');
+    expect(readme).toContain('Namespaces are labelled `istio.io/rev=prod-stable`');
+    const steps = ['1. Add the new revision and install it on the primaries (`cluster1`), then the remotes (`cluster2`)', '3. Move the tag', '4. Restart the workloads', '5. Move the gateways', '6. Remove the old revision: remotes first'];
+    const at = steps.map((step) => readme.indexOf(step));
+    expect(at.every((i) => i > 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(outputTree(meshOf(base))['README.md']).not.toContain('Control-plane revisions');
+  });
+
   test('npm run plan shows each canary step per cluster: add revision, move tag, remove old revision', () => {
     const tree = (t: unknown): TreeFile[] => renderMesh(meshOf(t)).map((f) => ({ path: f.path, content: f.content }));
     const one = { ...base, revisions: [{ name: '1-29-6', version: '1.29.6' }], revisionTags: [{ name: 'prod-stable', revision: '1-29-6' }] };
