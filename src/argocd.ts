@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Application } from '../imports/argocd-application-argoproj.io';
+import { GATEWAY_API_CRD_PATH, GATEWAY_API_GROUP, GATEWAY_API_REPO, GATEWAY_API_VERSION } from './ambient/gateway-api';
 import { argoCdHealthConfigMap } from './argocd-health';
 import {
   ArgoCdPrerequisitesProps, PREREQUISITE_CHARTS, PrerequisiteChart, PrerequisiteInstall, PrerequisiteProps,
@@ -255,6 +256,20 @@ export class ArgoCdApplications extends Chart {
         });
       }
     }
+    // The Gateway API CRDs (standard channel, pinned) before a cluster whose output has Gateway API objects.
+    for (const cluster of props.clusters.filter((c) => apiObjectsOf(c).some((o) => o.apiVersion.startsWith(`${GATEWAY_API_GROUP}/`)))) {
+      sourceRepos.add(GATEWAY_API_REPO);
+      waves.push(PREREQUISITES_WAVE);
+      new Application(this, `${cluster.name}-gateway-api`, {
+        metadata: metadata(argoCdApplicationName(props.meshId, `${cluster.name}-gateway-api-crds`), cluster, PREREQUISITES_WAVE),
+        spec: {
+          project: s.project,
+          destination: destinationOf(cluster, cluster.controlPlaneNamespace),
+          sources: [{ repoUrl: GATEWAY_API_REPO, targetRevision: GATEWAY_API_VERSION, path: GATEWAY_API_CRD_PATH }],
+          syncPolicy: { automated: { prune: false, selfHeal: true }, syncOptions: ['ServerSideApply=true'], retry: RETRY },
+        },
+      });
+    }
     if (s.project !== 'default') {
       this.project(props, sourceRepos, Math.min(...waves) - 1, destinationOf);
     }
@@ -309,7 +324,7 @@ function chartSource(s: ArgoCdSettings, release: HelmRelease, version: string) {
   return {
     repoUrl: s.chartRepoURL,
     chart: release.chart,
-    targetRevision: version,
+    targetRevision: release.version ?? version,
     helm: { releaseName: release.name, namespace: release.namespace, valuesObject: release.values },
   };
 }

@@ -16,6 +16,8 @@ import {
   RemoteClusterAccess, RemoteKubeconfigDirectory, RemoteSecret, RemoteSecretDelivery,
   REMOTE_KUBECONFIGS_PATH, REMOTE_KUBECONFIGS_SECRET,
 } from './remote-secret';
+import { withAmbient } from './ambient/ambient-install';
+import { withRevisions } from './revisions/revision-install';
 import { SailIstio } from './sail';
 import { SharedTrust } from './trust';
 import {
@@ -100,6 +102,18 @@ export interface ClusterProps {
    * @default - none
    */
   readonly installValues?: InstallValues;
+
+  /**
+   * The cluster's Kubernetes version (`1.33`), checked against what the output needs (the Gateway API
+   * version ambient relies on). @default - not checked
+   */
+  readonly kubernetesVersion?: string;
+
+  /**
+   * The mesh revisions installed on this cluster (a canary cluster by cluster); a remote's must run on its
+   * primary. @default - every revision of the mesh
+   */
+  readonly revisions?: readonly string[];
 }
 
 /**
@@ -132,6 +146,10 @@ export class Cluster extends Chart {
   public readonly zone?: string;
   /** Argo CD destination of this cluster's Application. */
   public readonly argoCdDestination: ArgoCdDestination;
+  /** Kubernetes version, if declared. */
+  public readonly kubernetesVersion?: string;
+  /** The mesh revisions installed here, if restricted. */
+  public readonly revisions?: readonly string[];
 
   /** Deployment options of the cluster's application ingress gateway. */
   public readonly ingressGatewayOptions: GatewayDeploymentOptions;
@@ -163,6 +181,8 @@ export class Cluster extends Chart {
     this.argoCdDestination = { ...props.argoCdDestination };
     this.installValues = props.installValues;
     this.ingressGatewayOptions = { ...props.ingressGateway };
+    this.kubernetesVersion = props.kubernetesVersion;
+    this.revisions = props.revisions && [...props.revisions];
   }
 
   /**
@@ -279,7 +299,13 @@ export class Cluster extends Chart {
   public get installInputs(): InstallInputs {
     // Derived from the whole mesh and asked for by several outputs: computed once per mesh shape.
     if (this.inputsCache?.revision !== this.mesh.revision) {
-      const derived = withVmInstallValues(withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts()), this.mesh.vmGroups.joins(this));
+      // Derived values, each from its own part of the model; revisions last, so every revisioned istiod release
+      // carries what the others added.
+      const derived = withRevisions(
+        withAmbient(
+          withVmInstallValues(withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts()), this.mesh.vmGroups.joins(this)),
+          this.mesh.ambient.installFacts(this)),
+        this.mesh.revisions, this.mesh.revisions.installedOn(this));
       // The user's values last, over everything derived (they cannot override derived values, see InstallValues).
       this.inputsCache = { revision: this.mesh.revision, inputs: withInstallValues(derived, [this.mesh.installValues, this.installValues]) };
     }
@@ -629,7 +655,8 @@ export class Cluster extends Chart {
       new MeshWideMtls(this, 'MeshWideMtls', { namespace });
     }
 
-    if (this.hasEastWestGateway) {
+    // Ambient meshes get the ambient east-west Gateway instead (src/ambient).
+    if (this.hasEastWestGateway && !this.mesh.ambient.enabled) {
       const address = this.eastWestGatewayOptions.address;
       const gateway = new EastWestGateway(this, 'EastWestGateway', {
         namespace,
@@ -645,7 +672,8 @@ export class Cluster extends Chart {
         new CrossNetworkGateway(this, 'CrossNetworkGateway', { namespace, selector });
       }
       // expose-istiod.yaml: a primary serving remotes or joined by VMs exposes istiod on its east-west gateway.
-      if (cp.model === ControlPlaneModel.PRIMARY && (this.servedClusters.length > 0 || this.mesh.vmGroups.joins(this))) {
+      // With revisions, each revision's istiod is exposed instead (src/revisions, expose-istiod-rev.yaml.tmpl).
+      if (cp.model === ControlPlaneModel.PRIMARY && (this.servedClusters.length > 0 || this.mesh.vmGroups.joins(this)) && !this.mesh.revisions.enabled) {
         new IstiodExposure(this, 'ExposeIstiod', {
           namespace,
           names: { gateway: 'istiod-gateway', virtualService: 'istiod-vs', destinationRule: 'istiod-dr' },

@@ -5,13 +5,15 @@ export interface HelmRelease {
   /** Release name, as in the docs (`istio-base`, `istiod`). */
   readonly name: string;
   /** Chart of the `istio` repository (https://istio-release.storage.googleapis.com/charts). */
-  readonly chart: 'base' | 'istiod';
+  readonly chart: 'base' | 'istiod' | 'cni' | 'ztunnel';
   /** Namespace the release is installed into. */
   readonly namespace: string;
   /** The release's values. */
   readonly values: Record<string, unknown>;
   /** File name of the values under the cluster's install-inputs folder. */
   readonly file: string;
+  /** Chart version, when it is not the inputs' `istioVersion` (a canary revision). */
+  readonly version?: string;
 }
 
 /** One IstioOperator for `istioctl install -f`. */

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { cidrsOverlap, parseCidrList } from './cidr';
+import { AmbientProps, DataPlaneMode, MeshAmbient } from './ambient/mesh-ambient';
 import { Application, ApplicationProps } from './application/application';
 import { MeshApplications } from './application/mesh-applications';
 import { argoCdApplicationName, ArgoCdApplications, ArgoCdProps, ArgoCdSettings, IstioInstallMethod } from './argocd';
@@ -16,6 +17,8 @@ import { Network } from './network';
 import { annotateSyncWave, apiObjectsOf } from './phase';
 import { formatProblem, Problem, throwIfProblems } from './problem';
 import { RemoteSecretDelivery } from './remote-secret';
+import { MeshRevisions } from './revisions/mesh-revisions';
+import { Revision, RevisionProps, RevisionTag } from './revisions/revision';
 import { SecretStore, SecretStoreProps } from './secret-store';
 import { certificateDurationProblem, TrustSource } from './trust';
 import { checkRepoUrl, checkUrl, isUrl } from './url';
@@ -89,6 +92,15 @@ export interface MeshProps {
    * @default - none
    */
   readonly installValues?: InstallValues;
+
+  /**
+   * How workloads join the mesh: sidecars, or ambient (multi-primary on several networks; see MeshAmbient).
+   * @default DataPlaneMode.SIDECAR
+   */
+  readonly dataPlaneMode?: DataPlaneMode;
+
+  /** Ambient settings (with dataPlaneMode AMBIENT). @default {} */
+  readonly ambient?: AmbientProps;
 }
 
 const MESH_SYMBOL = Symbol.for('cdk8s-istio-multicluster.Mesh');
@@ -133,6 +145,10 @@ export class Mesh extends Construct {
   public readonly applications: MeshApplications;
   /** The VM groups and which cluster each joins. */
   public readonly vmGroups: MeshVmGroups;
+  /** The control-plane revisions and revision tags (none: the unrevisioned istiod of the docs). */
+  public readonly revisions: MeshRevisions = new MeshRevisions(this);
+  /** The data-plane mode and its ambient outputs. */
+  public readonly ambient: MeshAmbient;
   private built = false;
   /** Derived relationships, computed once per shape of the mesh (a mesh of hundreds of clusters asks often). */
   private index?: MeshIndex;
@@ -149,6 +165,7 @@ export class Mesh extends Construct {
     this.installValues = props.installValues;
     this.applications = new MeshApplications(this, () => { this.index = undefined; });
     this.vmGroups = new MeshVmGroups(this, () => { this.index = undefined; });
+    this.ambient = new MeshAmbient(this, props.dataPlaneMode, props.ambient);
     // Plain `App.synth()` users get the same checks as `synthesizeMesh()`.
     this.node.addValidation({ validate: () => this.validate().map(formatProblem) });
     // cdk8s's own App.synth() would write the unbuilt mesh as nothing at all, silently (issue 11).
@@ -212,6 +229,22 @@ export class Mesh extends Construct {
   }
 
   /** The networks, in declaration order. */
+  /** Declares a control-plane revision installed on every cluster (see MeshRevisions). */
+  public addRevision(name: string, props: RevisionProps = {}): Revision {
+    return this.revisions.add(name, props);
+  }
+
+  /** Declares a revision tag pointing at a revision. */
+  public addRevisionTag(name: string, revision: Revision | string): RevisionTag {
+    return this.revisions.addTag(name, revision);
+  }
+
+  /** Labels of the mesh's workload namespaces: ambient enrolment or injection, and the revision tag. */
+  public namespaceLabels(): { [key: string]: string } {
+    if (!this.ambient.enabled) return this.revisions.namespaceLabels();
+    return { ...this.ambient.namespaceLabels(), ...(this.revisions.enabled ? this.revisions.namespaceLabels() : {}) };
+  }
+
   public get networks(): Network[] {
     return [...this._networks.values()];
   }
@@ -331,6 +364,8 @@ export class Mesh extends Construct {
     problems.push(...this.applications.problems());
     problems.push(...installValuesProblems({ field: 'installValues' }, this.installValues, { sail: this.argoCd?.istioInstall === IstioInstallMethod.SAIL_OPERATOR }));
     problems.push(...this.vmGroups.problems());
+    problems.push(...this.revisions.problems());
+    problems.push(...this.ambient.problems());
     return problems;
   }
 
@@ -345,6 +380,8 @@ export class Mesh extends Construct {
     for (const cluster of this.clusters) cluster._build();
     this.vmGroups.build();
     this.applications.build();
+    this.revisions.build(this.argoCd?.istioInstall === IstioInstallMethod.SAIL_OPERATOR);
+    this.ambient.build(this.argoCd?.istioInstall === IstioInstallMethod.SAIL_OPERATOR);
     for (const cluster of this.clusters) {
       for (const obj of apiObjectsOf(cluster)) annotateSyncWave(obj);
     }

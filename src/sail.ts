@@ -40,19 +40,34 @@ export interface SailIstioProps {
 export class SailIstio extends Construct {
   constructor(scope: Construct, id: string, props: SailIstioProps) {
     super(scope, id);
-    const namespaces = [...new Set(props.releases.map((r) => r.namespace))];
-    for (const namespace of namespaces) {
-      const { profile, values } = sailValues(props.releases.filter((r) => r.namespace === namespace));
+    // cni and ztunnel have their own Sail resources (IstioCNI, ZTunnel: src/ambient).
+    const releases = props.releases.filter((r) => r.chart === 'base' || r.chart === 'istiod');
+    const namespaces = [...new Set(releases.map((r) => r.namespace))];
+    // Revisioned releases (src/revisions) give one Istio per revision, named after it: Sail names the
+    // IstioRevision after an InPlace Istio, so istiod-<rev> and istio.io/rev=<rev> are the Helm path's.
+    // Tags become IstioRevisionTags (src/revisions/mesh-revisions.ts), not values.
+    const groups = namespaces.flatMap((namespace) => {
+      const inNamespace = releases.filter((r) => r.namespace === namespace);
+      const revisioned = inNamespace.filter((r) => typeof r.values.revision === 'string');
+      if (revisioned.length === 0) return [{ namespace, name: namespace === ISTIO_SYSTEM_NAMESPACE ? 'default' : namespace, releases: inNamespace, version: undefined as string | undefined }];
+      const shared = inNamespace.filter((r) => !revisioned.includes(r));
+      return revisioned.map((r) => {
+        const { revision, revisionTags, ...values } = r.values;
+        return { namespace, name: revision as string, releases: [...shared, { ...r, values }], version: r.version };
+      });
+    });
+    for (const { namespace, name, releases, version } of groups) {
+      const { profile, values } = sailValues(releases);
       // A plain ApiObject with the imported GVK rather than the generated L1 class: the L1's toJson maps
       // the values through its camelCase types (`meshID` -> `meshId`) and drops what it cannot map,
       // even from JSON patches. Helm values must reach Sail verbatim.
       // The Sail import (~1 MB) is loaded only by meshes that use the Sail Operator.
       const { Istio, IstioSpecUpdateStrategyType, IstioSpecVersion }: typeof import('../imports/sail-istio-sailoperator.io') = require('../imports/sail-istio-sailoperator.io');
-      new ApiObject(this, namespace, {
+      new ApiObject(this, name === 'default' || name === namespace ? namespace : `${namespace}-${name}`, {
         ...Istio.GVK,
-        metadata: { name: namespace === ISTIO_SYSTEM_NAMESPACE ? 'default' : namespace },
+        metadata: { name },
         spec: {
-          version: IstioSpecVersion.V1_30_3,
+          version: version ? `v${version}` as typeof IstioSpecVersion.V1_30_3 : IstioSpecVersion.V1_30_3,
           namespace,
           // The CRD's default, written out: the API server adds it, and a diff without it never settles.
           updateStrategy: { type: IstioSpecUpdateStrategyType.IN_PLACE },

@@ -34,6 +34,7 @@ export function runSynthApp(options: SynthAppOptions): number {
     const app = new MeshApp({ outdir });
     const mesh = meshFromEnvironment(app, options.env, args.settings);
     synthesizeApp(app, { outdir, outdirField: 'CDK8S_OUTDIR' });
+    for (const w of mesh.ambient.warnings()) options.stderr(`warning: ${w}\n`);
     options.stderr(`synthesized ${mesh.clusters.length} cluster(s) of mesh "${mesh.meshId}" into ${outdir}/\n`);
     return 0;
   } catch (e) {

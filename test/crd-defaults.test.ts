@@ -9,6 +9,18 @@ import { exampleFiles, meshOf } from './support/mesh';
  * CRD defaults. Every such field we leave out shows as a difference in a client-side diff (permanent
  * OutOfSync). So every custom resource we emit must already be a fixed point of the CRD's defaulting.
  */
+/**
+ * Defaults that may stay out of what we emit: `.status` (a status subresource is never written by an
+ * apply), and the listener's `allowedRoutes` of the ambient east-west Gateway, which must equal
+ * gen-eastwest-gateway.sh --ambient's output exactly (issue 15); the mesh's Applications compare with
+ * ServerSideDiff, which sees the defaulted live object.
+ */
+function exempt(o: any, field: string): boolean {
+  if (field.startsWith('.status')) return true;
+  return o.kind === 'Gateway' && o.apiVersion === 'gateway.networking.k8s.io/v1' && o.spec?.gatewayClassName === 'istio-east-west'
+    && /^\.spec\.listeners\[\d+\]\.allowedRoutes: /.test(field);
+}
+
 describe('CRD defaulting: applying the pinned CRDs\' defaults changes nothing we emit', () => {
   test('the defaulting walk sets absent defaults, recursively, and keeps what is set', () => {
     const schema = {
@@ -36,7 +48,7 @@ describe('CRD defaulting: applying the pinned CRDs\' defaults changes nothing we
       .flatMap((f) => (parseYamlDocuments(f.content) as any[]).map((o) => ({ file: f.path, o })));
     const custom = objects.filter(({ o }) => o && crdSchemaOf(o));
     expect(custom.length).toBeGreaterThan(0);
-    const defaulted = custom.map(({ file, o }) => ({ file, fields: defaultedFields(o) })).filter((x) => x.fields.length > 0);
+    const defaulted = custom.map(({ file, o }) => ({ file, fields: defaultedFields(o).filter((f) => !exempt(o, f)) })).filter((x) => x.fields.length > 0);
     expect(defaulted).toEqual([]);
   });
 });

@@ -4,7 +4,6 @@ import { DestinationRule, Gateway, VirtualService } from '../../imports/istio-ne
 import type { Cluster } from '../cluster';
 import { ControlPlaneModel } from '../control-plane';
 import { IstioGatewayChart } from '../gateway-chart';
-import { INJECTION_LABEL } from '../istio';
 import { k8s } from '../k8s';
 import type { Mesh } from '../mesh';
 import { Phase } from '../phase';
@@ -369,7 +368,7 @@ export class MeshApplications {
     // Namespaces first: one per cluster and namespace, whichever applications share it.
     for (const c of this.mesh.clusters) {
       for (const ns of [...(index.namespaces.get(c) ?? [])].sort()) {
-        plain(c, `ApplicationNamespace-${ns}`, k8s.KubeNamespace.GVK, { name: ns, labels: { [INJECTION_LABEL]: 'enabled' } }, {});
+        plain(c, `ApplicationNamespace-${ns}`, k8s.KubeNamespace.GVK, { name: ns, labels: this.mesh.namespaceLabels() }, {});
       }
     }
     const gatewayIn = new Map<Cluster, IstioGatewayChart>();

@@ -90,8 +90,9 @@ const DERIVED: { readonly [chart in keyof ChartValues]: readonly string[] } = {
     'meshConfig.trustDomain', 'meshConfig.rootNamespace', 'meshConfig.serviceSettings', 'meshConfig.defaultConfig.discoveryAddress',
     'env.PILOT_MULTICLUSTER_KUBECONFIG_PATH', 'env.EXTERNAL_ISTIOD', 'env.LOCAL_CLUSTER_SECRET_WATCHER', 'env.SHARED_MESH_CONFIG',
     'env.INJECTION_WEBHOOK_CONFIG_NAME', 'env.VALIDATION_WEBHOOK_CONFIG_NAME', 'env.CLUSTER_ID',
-    // VM groups (src/vm/vm-install-values.ts)
+    // VM groups (src/vm/vm-install-values.ts), revisions (src/revisions) and ambient (src/ambient)
     'env.PILOT_ENABLE_WORKLOAD_ENTRY_AUTOREGISTRATION', 'env.PILOT_ENABLE_WORKLOAD_ENTRY_HEALTHCHECKS',
+    'revisionTags', 'env.AMBIENT_ENABLE_MULTI_NETWORK',
   ],
 };
 
@@ -105,6 +106,8 @@ const DERIVED_FROM: { readonly [path: string]: string } = {
   'meshConfig.serviceSettings': 'the applications\' cluster-local services',
   'env.PILOT_ENABLE_WORKLOAD_ENTRY_AUTOREGISTRATION': 'the mesh\'s VM groups (vmGroups)',
   'env.PILOT_ENABLE_WORKLOAD_ENTRY_HEALTHCHECKS': 'the mesh\'s VM groups (vmGroups)',
+  'revisionTags': 'the mesh\'s revision tags (revisionTags)',
+  'env.AMBIENT_ENABLE_MULTI_NETWORK': 'the data-plane mode (dataPlaneMode: ambient) on several networks',
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

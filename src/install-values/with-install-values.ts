@@ -27,7 +27,8 @@ export function withInstallValues(inputs: InstallInputs, layers: readonly (Insta
   const operatorValues = mergeValues(user.base, istiodApi);
   return {
     ...inputs,
-    releases: inputs.releases.map((r) => ({ ...r, values: mergeValues(r.values, user[r.chart]) })),
+    // Only base and istiod take install values; the ambient cni and ztunnel releases keep what synth derives.
+    releases: inputs.releases.map((r) => (r.chart === 'base' || r.chart === 'istiod' ? { ...r, values: mergeValues(r.values, user[r.chart]) } : r)),
     istioOperators: inputs.istioOperators.map((o) => {
       const spec = (o.manifest.spec ?? {}) as Record<string, unknown>;
       const merged: Record<string, unknown> = { ...spec };

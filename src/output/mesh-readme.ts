@@ -5,6 +5,7 @@ import type { Cluster } from '../cluster';
 import { ControlPlaneModel } from '../control-plane';
 import type { Mesh } from '../mesh';
 import { Phase } from '../phase';
+import { revisionsReadme } from '../revisions/revisions-readme';
 import { TrustSourceKind } from '../trust';
 import type { RenderedObject } from './render';
 import { vmDiagramEdges, vmDiagramNodes, vmReadme } from '../vm/readme';
@@ -96,6 +97,7 @@ export function meshReadme(mesh: Mesh, objectsByCluster: ReadonlyMap<Cluster, re
     '',
     ...applicationsReadme(mesh),
     ...vmReadme(mesh),
+    ...revisionsReadme(mesh),
     '## What each directory contains',
     '',
     `Apply \`dist/<cluster>\` with \`kubectl apply -k\` (phase by phase, Istio installed from \`_install-inputs/<cluster>\` after \`${Phase.BEFORE_ISTIO.map((p) => p.folder).join('` and `')}\`)`

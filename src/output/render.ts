@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { GATEWAY_API_GROUP, GATEWAY_API_STANDARD_INSTALL, GATEWAY_API_VERSION } from '../ambient/gateway-api';
 import { ARGOCD_DIR } from '../argocd';
 import { ARGOCD_HEALTH_CHECKS_FILE } from '../argocd-health';
 import type { Cluster } from '../cluster';
@@ -150,10 +151,19 @@ export function installInputFiles(cluster: Cluster, inputs: InstallInputs = clus
   ];
 }
 
+/**
+ * The Gateway API CRDs (pinned standard channel) before Istio, when the cluster's output has Gateway API
+ * objects: istiod registers its Gateway API controllers at start, and the Gateways need the CRDs.
+ */
+function gatewayApiSteps(cluster: Cluster): string[] {
+  if (!apiObjectsOf(cluster).some((o) => o.apiVersion.startsWith(`${GATEWAY_API_GROUP}/`))) return [];
+  return [`# Gateway API ${GATEWAY_API_VERSION} CRDs (standard channel), before Istio:`, `kubectl --context "$CTX" apply --server-side -f ${GATEWAY_API_STANDARD_INSTALL}`];
+}
+
 /** The exact commands that install Istio on a cluster from its install inputs. */
 function installReadme(cluster: Cluster, inputs: InstallInputs): string {
   const v = inputs.istioVersion;
-  const helm = inputs.releases.map((r, i) => `helm upgrade --install ${r.name} istio/${r.chart} --version ${v} -n ${r.namespace}`
+  const helm = inputs.releases.map((r, i) => `helm upgrade --install ${r.name} istio/${r.chart} --version ${r.version ?? v} -n ${r.namespace}`
     + ` --kube-context "$CTX" -f dist/${INSTALL_INPUTS_DIR}/${cluster.name}/${r.file}${i === inputs.releases.length - 1 ? ' --wait' : ''}`);
   const istioctl = inputs.istioOperators.map((o) => `istioctl install -y --context "$CTX" -f dist/${INSTALL_INPUTS_DIR}/${cluster.name}/${o.file}`);
   return [
@@ -165,6 +175,7 @@ function installReadme(cluster: Cluster, inputs: InstallInputs): string {
     '',
     '```bash',
     ...Phase.BEFORE_ISTIO.map((p) => `kubectl --context "$CTX" apply -k dist/${cluster.name}/${p.folder}`),
+    ...gatewayApiSteps(cluster),
     '# ... install Istio as below, then:',
     `kubectl --context "$CTX" apply -k dist/${cluster.name}`,
     '```',

@@ -16,6 +16,7 @@ import type { GatewayDeploymentOptions } from '../gateway-chart';
 import type { InstallValues } from '../install-values/install-values';
 import { addTopologyApplications, locateApplicationPath, TopologyApplication } from './applications-loader';
 import { addTopologyVmGroups, TopologyVmGroup } from './vm-groups-loader';
+import { addTopologyRevisions, meshAmbientProps, TopologyRevisions } from './revisions-loader';
 import { checkSchema } from './schema-check';
 import { readTopologyText, TopologyText } from './topology-text';
 import * as SCHEMA from './topology.schema.json';
@@ -38,6 +39,8 @@ export interface TopologyCluster {
   readonly ingressGateway?: GatewayDeploymentOptions;
   readonly externalIstiod?: { readonly address: string; readonly tlsCredentialName?: string; readonly namespace?: string };
   readonly argoCdDestination?: { readonly name?: string; readonly server?: string };
+  readonly kubernetesVersion?: string;
+  readonly revisions?: readonly string[];
   readonly verificationWorkloads?: { readonly namespace?: string; readonly helloworldVersion?: string };
   readonly meta?: Record<string, unknown>;
 }
@@ -57,7 +60,7 @@ function prerequisite(p: TopologyPrerequisite | undefined) {
 }
 
 /** A topology file: a mesh, or (Istio's format) a bare array of clusters. */
-export interface TopologyDocument {
+export interface TopologyDocument extends TopologyRevisions {
   readonly meshID: string;
   readonly trustDomain?: string;
   readonly secretStore?: { readonly name: string; readonly kind?: 'ClusterSecretStore' | 'SecretStore'; readonly keyPrefix?: string };
@@ -258,6 +261,7 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
       ? RemoteSecretDelivery.KUBECONFIG_DIRECTORY : RemoteSecretDelivery.LABELLED_SECRETS,
     strictMtls: doc.strictMtls,
     installValues: doc.installValues,
+    ...meshAmbientProps(doc),
     argoCd: doc.argoCd && {
       ...doc.argoCd,
       istioInstall: doc.argoCd.istioInstall === 'sailOperator' ? IstioInstallMethod.SAIL_OPERATOR : IstioInstallMethod.HELM,
@@ -404,6 +408,8 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
       argoCdDestination: c.argoCdDestination,
       installValues: c.installValues,
       ingressGateway: c.ingressGateway,
+      kubernetesVersion: c.kubernetesVersion,
+      revisions: c.revisions,
     });
     if (c.verificationWorkloads) cl.addVerificationWorkloads(c.verificationWorkloads);
     added.set(cluster, cl);
@@ -415,6 +421,7 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
   const resolveVmCalls = addTopologyVmGroups(mesh, doc.vmNetworks, doc.vmGroups, (doc.applications ?? []).map((a) => a.name), problems);
   addTopologyApplications(mesh, doc.applications, problems);
   resolveVmCalls();
+  addTopologyRevisions(mesh, doc);
 
   // When declarations were already rejected, "the mesh has no cluster" would only restate them.
   const meshProblems = mesh.validate().filter((p) => !(problems.length > 0 && p.field === 'clusters')

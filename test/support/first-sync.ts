@@ -1,3 +1,4 @@
+import { GATEWAY_API_CRD_PATH, GATEWAY_API_GROUP, GATEWAY_API_REPO } from '../../src/ambient/gateway-api';
 import { parseYamlDocuments } from '../../src/output/yaml';
 import type { OutputFile } from '../../src/output/render';
 import { PEER_CLUSTERS_ANNOTATION } from '../../src/remote-secret';
@@ -69,7 +70,9 @@ export function syncModel(files: readonly OutputFile[], options: SyncModelOption
   const argo = docs('_argocd/').filter((o) => o.kind === 'Application');
   const apps = new Map<string, { wave: number; cluster: string }>();
   const objects: SyncObject[] = [];
-  const meshApps = argo.filter((a) => a.spec.sources.some((s: any) => s.path !== undefined));
+  // The Gateway API CRDs come from an Application of the upstream repository's CRD directory.
+  const isGatewayApiCrds = (a: any) => a.spec.sources.some((s: any) => s.repoURL === GATEWAY_API_REPO && s.path === GATEWAY_API_CRD_PATH);
+  const meshApps = argo.filter((a) => !isGatewayApiCrds(a) && a.spec.sources.some((s: any) => s.path !== undefined));
   const clusterObjects = new Map<string, any[]>();
   for (const a of meshApps) {
     const cluster = a.metadata.labels['istio.io/cluster'];
@@ -87,6 +90,10 @@ export function syncModel(files: readonly OutputFile[], options: SyncModelOption
     const cluster = a.metadata.labels['istio.io/cluster'];
     apps.set(a.metadata.name, { wave: wave(a), cluster });
     const charts = a.spec.sources.filter((s: any) => s.chart !== undefined);
+    if (isGatewayApiCrds(a)) {
+      objects.push({ app: a.metadata.name, cluster, wave: 0, id: `${cluster}:crds:${GATEWAY_API_GROUP}`, kind: 'CRDs', applyAfter: [], healthAfter: [], link: false });
+      continue;
+    }
     const isMesh = a.spec.sources.some((s: any) => s.path !== undefined);
     if (!isMesh) {
       // A prerequisite operator: its CRDs and controller (the chart's Deployments are Healthy once running).

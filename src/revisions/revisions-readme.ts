@@ -1,0 +1,52 @@
+import { GATEWAY_API_STANDARD_INSTALL, GATEWAY_API_VERSION } from '../ambient/gateway-api';
+import { ControlPlaneModel } from '../control-plane';
+import type { Mesh } from '../mesh';
+
+/**
+ * The output README's section on the mesh's revisions: what runs where, and the canary rollout steps in
+ * order (control planes on every cluster first, primaries before remotes, then tags, workload restarts,
+ * gateways, removal) with the checks between them. No istio.io page walks the multicluster case; the
+ * order follows the canary docs per cluster and istio/tools#1370's multicluster script.
+ * Plus, for ambient meshes, the Gateway API prerequisite. Empty for a plain sidecar mesh.
+ *
+ * @see https://istio.io/latest/docs/setup/upgrade/canary/
+ */
+export function revisionsReadme(mesh: Mesh): string[] {
+  const lines: string[] = [];
+  const r = mesh.revisions;
+  if (r.enabled) {
+    const primaries = mesh.clusters.filter((c) => c.controlPlane.model !== ControlPlaneModel.REMOTE).map((c) => `\`${c.name}\``);
+    const remotes = mesh.clusters.filter((c) => c.controlPlane.model === ControlPlaneModel.REMOTE).map((c) => `\`${c.name}\``);
+    lines.push(
+      '## Control-plane revisions',
+      '',
+      `Namespaces are labelled \`istio.io/rev=${r.workloadRevision}\`; gateways run on \`${r.gatewayRevision}\`.`,
+      '',
+      '| Revision | Istio | Tags | Clusters |',
+      '| --- | --- | --- | --- |',
+      ...r.revisions.map((rev) => `| \`${rev.name}\` | ${rev.version} | ${r.tagsOf(rev).map((t) => `\`${t}\``).join(', ') || '—'} | ${mesh.clusters.filter((c) => r.installedOn(c).includes(rev)).map((c) => `\`${c.name}\``).join(', ')} |`),
+      '',
+      'Canary upgrade: one topology edit per step, reviewed with `npm run plan`, applied on every cluster before the next step.',
+      '',
+      `1. Add the new revision and install it on the primaries (${primaries.join(', ')})${remotes.length > 0 ? `, then the remotes (${remotes.join(', ')})` : ''}. Check: \`kubectl -n istio-system get pods -l app=istiod,istio.io/rev=<new>\` ready everywhere; \`istioctl remote-clusters\` on each primary shows every cluster synced.`,
+      '2. Optionally point a test namespace at a canary tag and restart it. Check: cross-cluster requests from that namespace reach every cluster.',
+      '3. Move the tag the namespaces use to the new revision (no namespace is relabelled). Check: `kubectl get mutatingwebhookconfiguration -l istio.io/tag=<tag> -o yaml` names `istiod-<new>` on every cluster.',
+      '4. Restart the workloads, namespace by namespace, on every cluster. Check: `istioctl proxy-status` shows every proxy on the new revision.',
+      '5. Move the gateways (gatewayRevision, or the tag they use) and restart them one cluster at a time. Check: cross-network requests still succeed.',
+      `6. Remove the old revision: remotes first${remotes.length > 0 ? '' : ' (none here)'}, then primaries (\`helm uninstall istiod-<old> -n istio-system\`). Synth refuses while a tag, workloadRevision or gatewayRevision still uses it.`,
+      '',
+    );
+  }
+  if (mesh.ambient.enabled) {
+    lines.push(
+      '## Ambient data plane',
+      '',
+      `Every cluster needs the Gateway API ${GATEWAY_API_VERSION} CRDs before Istio: \`kubectl apply --server-side -f ${GATEWAY_API_STANDARD_INSTALL}\``
+        + (mesh.argoCd ? ' (with Argo CD: the `*-gateway-api-crds` Applications, in the prerequisites\' wave).' : '.'),
+      'Then base, istiod, cni and ztunnel (`_install-inputs/<cluster>`), then the cluster directory; namespaces are enrolled with `istio.io/dataplane-mode=ambient`,'
+        + ' and services reachable across clusters carry `istio.io/global: "true"`.',
+      '',
+    );
+  }
+  return lines;
+}
