@@ -27,6 +27,7 @@ import { checkUrl, isUrl } from './url';
 import type { Network } from './network';
 import { Problem } from './problem';
 import { withServiceSettings } from './application/service-settings';
+import { meshValuesOf, withMeshValues } from './federation/mesh-values';
 import { clusterVerificationProblems, VerificationWorkloadsProps } from './verification-workloads';
 
 /** Props of a cluster, given to `Mesh.addCluster()`. */
@@ -252,7 +253,7 @@ export class Cluster extends Chart {
   public get installInputs(): InstallInputs {
     // Derived from the whole mesh and asked for by several outputs: computed once per mesh shape.
     if (this.inputsCache?.revision !== this.mesh.revision) {
-      this.inputsCache = { revision: this.mesh.revision, inputs: withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts()) };
+      this.inputsCache = { revision: this.mesh.revision, inputs: withMeshValues(withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts()), meshValuesOf(this.mesh)) };
     }
     return this.inputsCache.inputs;
   }

@@ -3,6 +3,8 @@ import { parseSynthArguments, USAGE } from './command-line';
 import { meshFromEnvironment } from './environment';
 import { MeshValidationError } from './problem';
 import { synthesizeMesh } from './synth';
+import { federationFromEnvironment } from './federation/federation-environment';
+import { synthesizedFederation } from './federation/synthesize-federation';
 
 /** What the synth app reads from its process: environment, arguments, and where to report. */
 export interface SynthAppOptions {
@@ -30,6 +32,8 @@ export function runSynthApp(options: SynthAppOptions): number {
       return 0;
     }
     const outdir = options.env.CDK8S_OUTDIR || 'dist';
+    const federation = federationFromEnvironment(new App({ outdir }), options.env, args.settings);
+    if (federation) return synthesizedFederation(federation, outdir, options.stderr);
     const mesh = meshFromEnvironment(new App({ outdir }), options.env, args.settings);
     synthesizeMesh(mesh, { outdir, outdirField: 'CDK8S_OUTDIR' });
     options.stderr(`synthesized ${mesh.clusters.length} cluster(s) of mesh "${mesh.meshId}" into ${outdir}/\n`);
