@@ -15,6 +15,8 @@ import { annotateSyncWave, apiObjectsOf } from './phase';
 import { formatProblem, Problem, throwIfProblems } from './problem';
 import { RemoteSecretDelivery } from './remote-secret';
 import { SecretStore, SecretStoreProps } from './secret-store';
+import { MeshTenancy, TenancyProps } from './tenancy/mesh-tenancy';
+import { Tenant, TenantProps } from './tenancy/tenant';
 import { certificateDurationProblem, TrustSource } from './trust';
 import { checkRepoUrl, checkUrl, isUrl } from './url';
 
@@ -77,6 +79,9 @@ export interface MeshProps {
    * @default - no Argo CD output
    */
   readonly argoCd?: ArgoCdProps;
+
+  /** Mesh-wide settings of namespace tenancy (used once tenants are declared with addTenant). @default - see TenancyProps */
+  readonly tenancy?: TenancyProps;
 }
 
 /**
@@ -112,6 +117,8 @@ export class Mesh extends Construct {
   private readonly _clusters = new Map<string, Cluster>();
   /** The applications and the index relating them to clusters. */
   public readonly applications: MeshApplications;
+  /** The namespace tenants. */
+  public readonly tenancy: MeshTenancy;
   private built = false;
   /** Derived relationships, computed once per shape of the mesh (a mesh of hundreds of clusters asks often). */
   private index?: MeshIndex;
@@ -126,6 +133,7 @@ export class Mesh extends Construct {
     this.strictMtls = props.strictMtls ?? true;
     this.argoCd = props.argoCd ? new ArgoCdSettings(props.argoCd) : undefined;
     this.applications = new MeshApplications(this, () => { this.index = undefined; });
+    this.tenancy = new MeshTenancy(this, props.tenancy);
     // Plain `App.synth()` users get the same checks as `synthesizeMesh()`.
     this.node.addValidation({ validate: () => this.validate().map(formatProblem) });
   }
@@ -161,6 +169,14 @@ export class Mesh extends Construct {
    */
   public addApplication(name: string, props: ApplicationProps = {}): Application {
     return this.applications.add(name, props);
+  }
+
+  /**
+   * Declares a namespace tenant: namespaces it owns across the clusters, isolated from other tenants.
+   * @see Tenant
+   */
+  public addTenant(name: string, props: TenantProps): Tenant {
+    return this.tenancy.add(name, props);
   }
 
   /** The networks, in declaration order. */
@@ -281,6 +297,7 @@ export class Mesh extends Construct {
     problems.push(...this.controlPlaneProblems());
     problems.push(...this.trustProblems());
     problems.push(...this.applications.problems());
+    problems.push(...this.tenancy.problems());
     return problems;
   }
 
@@ -294,6 +311,7 @@ export class Mesh extends Construct {
     throwIfProblems(this.validate());
     for (const cluster of this.clusters) cluster._build();
     this.applications.build();
+    this.tenancy.build();
     for (const cluster of this.clusters) {
       for (const obj of apiObjectsOf(cluster)) annotateSyncWave(obj);
     }

@@ -56,7 +56,9 @@ export function mergeObjects(a: Record<string, unknown> | undefined, b: Record<s
  * withServiceSettings. Remote installs read their mesh config from the istiod serving them: untouched.
  */
 export function withMeshValues(inputs: InstallInputs, values: MeshValues): InstallInputs {
-  const env = values.pilotEnv && Object.keys(values.pilotEnv).length > 0 ? values.pilotEnv : undefined;
+  const nonEmpty = <T extends object>(o: T | undefined) => (o && Object.keys(o).length > 0 ? o : undefined);
+  const env = nonEmpty(values.pilotEnv);
+  values = { meshConfig: nonEmpty(values.meshConfig), global: nonEmpty(values.global) };
   if (!values.meshConfig && !env && !values.global) return inputs;
   const ownsMeshConfig = (v: any) => v?.global?.meshID !== undefined;
   const mergeValues = (v: any, envKey: 'top' | 'pilot') => {

@@ -11,6 +11,8 @@ import { MeshValidationError, Problem, throwIfProblems } from '../problem';
 import { RemoteSecretDelivery } from '../remote-secret';
 import { SecretStoreKind } from '../secret-store';
 import { IssuerKind, TrustSource } from '../trust';
+import type { TenancyProps } from '../tenancy/mesh-tenancy';
+import { addTopologyTenants, TopologyTenant } from './tenants-loader';
 import { addTopologyApplications, locateApplicationPath, TopologyApplication } from './applications-loader';
 import { checkSchema } from './schema-check';
 import { readTopologyText, TopologyText } from './topology-text';
@@ -72,6 +74,8 @@ export interface TopologyDocument {
   };
   readonly clusters: TopologyCluster[];
   readonly applications?: readonly TopologyApplication[];
+  readonly tenants?: readonly TopologyTenant[];
+  readonly tenancy?: TenancyProps;
 }
 
 /** Maps the file's `trust` section to a TrustSource, or a problem. */
@@ -239,6 +243,7 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
     remoteSecretDelivery: doc.remoteSecrets?.delivery === 'kubeconfigDirectory'
       ? RemoteSecretDelivery.KUBECONFIG_DIRECTORY : RemoteSecretDelivery.LABELLED_SECRETS,
     strictMtls: doc.strictMtls,
+    tenancy: doc.tenancy,
     argoCd: doc.argoCd && {
       ...doc.argoCd,
       istioInstall: doc.argoCd.istioInstall === 'sailOperator' ? IstioInstallMethod.SAIL_OPERATOR : IstioInstallMethod.HELM,
@@ -392,6 +397,7 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
   }
 
   addTopologyApplications(mesh, doc.applications, problems);
+  addTopologyTenants(mesh, doc.tenants, problems);
 
   // When declarations were already rejected, "the mesh has no cluster" would only restate them.
   const meshProblems = mesh.validate().filter((p) => !(problems.length > 0 && p.field === 'clusters')
