@@ -32,7 +32,7 @@ describe('every object validates against the upstream schemas', () => {
     expect([...kinds].sort()).toEqual([
       'apps/v1 Deployment', 'argoproj.io/v1alpha1 AppProject', 'argoproj.io/v1alpha1 Application', 'autoscaling/v2 HorizontalPodAutoscaler',
       'cert-manager.io/v1 Certificate', 'external-secrets.io/v1 ExternalSecret', 'external-secrets.io/v1alpha1 PushSecret',
-      'networking.istio.io/v1 DestinationRule', 'networking.istio.io/v1 Gateway', 'networking.istio.io/v1 VirtualService',
+      'networking.istio.io/v1 DestinationRule', 'networking.istio.io/v1 Gateway', 'networking.istio.io/v1 Sidecar', 'networking.istio.io/v1 VirtualService',
       'rbac.authorization.k8s.io/v1 ClusterRole', 'rbac.authorization.k8s.io/v1 ClusterRoleBinding', 'rbac.authorization.k8s.io/v1 Role',
       'rbac.authorization.k8s.io/v1 RoleBinding', 'sailoperator.io/v1 Istio', 'security.istio.io/v1 AuthorizationPolicy', 'security.istio.io/v1 PeerAuthentication',
       'v1 ConfigMap', 'v1 Namespace', 'v1 Secret', 'v1 Service', 'v1 ServiceAccount',
