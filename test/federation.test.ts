@@ -11,7 +11,7 @@ import { TrustAnchor } from '../src/federation/trust-anchor';
 import { findSecretMaterial } from '../src/output/secret-guard';
 import { parseYamlDocuments } from '../src/output/yaml';
 import { writeTreeAtomically } from '../src/output/writer';
-import { loadFederationFile } from '../src/topology/federation-loader';
+import { federationFromTopology, loadFederationFile } from '../src/topology/federation-loader';
 import { ROOT_CERT, twoMeshesFederation } from './support/federation-examples';
 import { expectRejected, runSynth } from './support/hostile';
 import { fixtureDocs, helmValues, istioOperatorOf, PROJECT_ROOT, snapshotDir } from './support/mesh';
@@ -123,6 +123,19 @@ describe('example: two federated meshes (examples/federation/two-meshes.yaml)', 
     expect(b.global.meshNetworks).toEqual({ 'network-a': { endpoints: [{ fromRegistry: 'cluster-a' }], gateways: [{ address: '192.0.2.10', port: 15443 }] } });
     expect(helmValues(meshA.clusters[0]).global.meshNetworks).toBeUndefined();
     expect(istioOperatorOf(meshB.clusters[0]).spec.values.global.meshNetworks).toEqual(b.global.meshNetworks);
+  });
+
+  test('Sail Operator and Argo CD: the Istio resource carries the same trust values; Applications point into the mesh folder', () => {
+    const d = parseYamlDocuments(EXAMPLE_TEXT)[0] as any;
+    d.meshes[0].argoCd = { repoURL: 'https://git.example.com/platform/fed.git', path: 'dist/mesh-a', istioInstall: 'sailOperator' };
+    const t = tree(renderFederation(federationFromTopology(new App(), 'federation', d)));
+    const istio = parseYamlDocuments(t[Object.keys(t).find((p) => p.startsWith('mesh-a/cluster-a/') && p.includes('/istio_'))!])[0] as any;
+    expect(istio.kind).toBe('Istio');
+    expect(istio.spec.values.meshConfig.caCertificates).toEqual([{ pem: ROOT_CERT.meshB, trustDomains: ['mesh-b.example.com'] }]);
+    expect(istio.spec.values.pilot.env.ISTIO_MULTIROOT_MESH).toBe('true');
+    const application = Object.keys(t).filter((p) => p.startsWith('mesh-a/_argocd/application_')).map((p) => parseYamlDocuments(t[p])[0] as any).find((a) => a.metadata.name.includes('cluster-a') && !a.metadata.name.includes('external-secrets'));
+    expect(JSON.stringify(application.spec)).toContain('dist/mesh-a/cluster-a');
+    expectValid([istio, application]);
   });
 
   test('the synth app writes the federation layout into an owned output directory, and re-synthesizes over it', () => {
