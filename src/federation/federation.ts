@@ -307,7 +307,7 @@ export class Federation extends Construct {
       for (const net of networksRunning(imp.options.from, service)) {
         const gateways = gatewaysOn(imp.options.from, net).filter((c) => c.eastWestGatewayAddress !== undefined);
         networks[net] = {
-          endpoints: gatewaysOn(imp.options.from, net).map((c) => ({ fromRegistry: c.name })),
+          endpoints: imp.options.from.clusters.filter((c) => c.network.name === net).map((c) => ({ fromRegistry: c.name })),
           gateways: gateways.map((c) => ({ address: c.eastWestGatewayAddress!, port: FEDERATION_GATEWAY_PORT })),
         };
       }
