@@ -240,3 +240,45 @@ describe('bad input: rejected with the mesh and field named, the output untouche
     ]);
   });
 });
+
+describe('trust anchors (TypeScript API)', () => {
+  const problems = (a: TrustAnchor) => a.problems('anchor').map((p) => [p.field, p.message]);
+  test.each([
+    ['pkcs8', () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string],
+    ['sec1 (EC PRIVATE KEY)', () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'sec1', format: 'pem' }) as string],
+    ['pkcs1 (RSA PRIVATE KEY)', () => generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string],
+    ['encrypted pkcs8', () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'x' }) as string],
+  ])('a %s private key next to the certificate is refused without showing the value', (_n, key) => {
+    const found = TrustAnchor.fromPem(`${ROOT_CERT.meshA}${key()}`).problems('anchor');
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toContain('contains a private key');
+    expect(found[0].value).toBeUndefined();
+  });
+  test('a leaf certificate, text around the blocks, an empty PEM and a bad bundle URL are refused; roots and https bundles pass', () => {
+    expect(problems(TrustAnchor.fromPem(fs.readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'federation', 'leaf-cert.pem'), 'utf8'))))
+      .toEqual([['anchor.pem', 'certificate 1 (CN=leaf) is not a CA certificate']]);
+    expect(problems(TrustAnchor.fromPem(`# root\n${ROOT_CERT.meshA}`))).toEqual([['anchor.pem', 'has text outside its certificate blocks']]);
+    expect(problems(TrustAnchor.fromPem(' '))).toEqual([['anchor.pem', 'is empty']]);
+    expect(problems(TrustAnchor.fromSpiffeBundleUrl('http://bundle.example:8443'))[0][0]).toBe('anchor.spiffeBundleUrl');
+    expect(problems(TrustAnchor.fromPem(`${ROOT_CERT.meshA}${ROOT_CERT.meshB}`))).toEqual([]);
+    expect(TrustAnchor.fromPem(`${ROOT_CERT.meshA}${ROOT_CERT.meshB}`).certificateData).toEqual({ pem: `${ROOT_CERT.meshA.trim()}\n${ROOT_CERT.meshB.trim()}\n` });
+    expect(problems(TrustAnchor.fromSpiffeBundleUrl('https://bundle.example:8443'))).toEqual([]);
+  });
+});
+
+describe('a multi-network exporting mesh', () => {
+  test('keeps its cross-network "*.local" Gateway and gets no second 15443 server; the export policy still admits only the importer\'s callers', () => {
+    const d = parseYamlDocuments(EXAMPLE_TEXT)[0] as any;
+    d.meshes[0].clusters.push({ clusterName: 'cluster-a2', network: 'network-a2', apiServer: 'https://cluster-a2.k8s.example.com:6443', eastWestGateway: { address: '192.0.2.11' } });
+    const t = tree(renderFederation(federationFromTopology(new App(), 'federation', d)));
+    expect(Object.keys(t).filter((p) => p.includes('gateway_istio-system_federation-exports'))).toEqual([]);
+    expect(doc(t, 'mesh-a/cluster-a/50-mesh-config/gateway_istio-system_cross-network-gateway.yaml').spec.servers[0].hosts).toEqual(['*.local']);
+    expect(doc(t, 'mesh-a/cluster-a/50-mesh-config/authorizationpolicy_bookinfo_federation-reviews.yaml').spec.rules[0].from[0].source.principals)
+      .toEqual(['mesh-a.example.com/*', 'mesh-b.example.com/ns/frontend/sa/bookinfo-productpage']);
+    // The importer reaches network-a through cluster-a's gateway; network-a2 runs nothing exported.
+    expect(Object.keys(parseYamlDocuments(t['mesh-b/_install-inputs/cluster-b/helm-values-istiod.yaml'])[0] as any)).toContain('global');
+    expect((parseYamlDocuments(t['mesh-b/_install-inputs/cluster-b/helm-values-istiod.yaml'])[0] as any).global.meshNetworks).toEqual({
+      'network-a': { endpoints: [{ fromRegistry: 'cluster-a' }], gateways: [{ address: '192.0.2.10', port: 15443 }] },
+    });
+  });
+});
