@@ -1,9 +1,10 @@
+import * as fs from 'fs';
 import { Construct } from 'constructs';
 import { TOPOLOGY_ENV } from '../environment';
 import { MeshValidationError } from '../problem';
 import { federationFromTopology, isFederationDocument } from '../topology/federation-loader';
 import type { TopologySettings } from '../topology/loader';
-import { readTopologyText } from '../topology/topology-text';
+import { readTopologyText, TOPOLOGY_LIMITS } from '../topology/topology-text';
 import type { Federation } from './federation';
 
 /**
@@ -12,7 +13,7 @@ import type { Federation } from './federation';
  */
 export function federationFromEnvironment(scope: Construct, env: NodeJS.ProcessEnv, settings: TopologySettings = {}): Federation | undefined {
   const file = env[TOPOLOGY_ENV];
-  if (!file) return undefined;
+  if (!file || !mayDeclareMeshes(file)) return undefined;
   const text = readTopologyText(file);
   if (!isFederationDocument(text.data)) return undefined;
   const given = Object.keys(settings);
@@ -23,4 +24,20 @@ export function federationFromEnvironment(scope: Construct, env: NodeJS.ProcessE
     }], file);
   }
   return federationFromTopology(scope, 'federation', text.data, file, text.sourceOf);
+}
+
+/**
+ * A cheap look at the raw text before parsing: a single-mesh file (up to thousands of clusters) must not be
+ * parsed twice. Only a file with a `meshes` key at the start of a line (YAML) or a `"meshes"` key (JSON)
+ * is parsed here; anything unreadable or over the size limit is left to the single-mesh path, which
+ * reports it.
+ */
+function mayDeclareMeshes(file: string): boolean {
+  try {
+    if (fs.statSync(file).size > TOPOLOGY_LIMITS.maxBytes) return false;
+    const text = fs.readFileSync(file, 'utf8');
+    return /^["']?meshes["']?\s*:/m.test(text) || /"meshes"\s*:/.test(text);
+  } catch {
+    return false;
+  }
 }
