@@ -282,3 +282,11 @@ describe('a multi-network exporting mesh', () => {
     });
   });
 });
+
+describe('the synth app on special files', () => {
+  test('a device as MESH_TOPOLOGY is refused by the single-mesh path, not read whole by the meshes look-up', () => {
+    const r = runSynth({ CDK8S_OUTDIR: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fed-dev-')), 'dist'), MESH_TOPOLOGY: '/dev/zero' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('it is not a regular file');
+  });
+});

@@ -34,7 +34,9 @@ export function federationFromEnvironment(scope: Construct, env: NodeJS.ProcessE
  */
 function mayDeclareMeshes(file: string): boolean {
   try {
-    if (fs.statSync(file).size > TOPOLOGY_LIMITS.maxBytes) return false;
+    // stat, not open: a FIFO would block, a device never ends; both are the single-mesh path's to report.
+    const stat = fs.statSync(file);
+    if (!stat.isFile() || stat.size > TOPOLOGY_LIMITS.maxBytes) return false;
     const text = fs.readFileSync(file, 'utf8');
     return /^["']?meshes["']?\s*:/m.test(text) || /"meshes"\s*:/.test(text);
   } catch {
