@@ -33,6 +33,7 @@ import { withServiceSettings } from './application/service-settings';
 import { InstallValues, installValuesProblems } from './install-values/install-values';
 import { withInstallValues } from './install-values/with-install-values';
 import { withVmInstallValues } from './vm/vm-install-values';
+import { meshValuesOf, withMeshValues } from './federation/mesh-values';
 import { clusterVerificationProblems, VerificationWorkloadsProps } from './verification-workloads';
 
 /** Props of a cluster, given to `Mesh.addCluster()`. */
@@ -303,7 +304,9 @@ export class Cluster extends Chart {
       // carries what the others added.
       const derived = withRevisions(
         withAmbient(
-          withVmInstallValues(withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts()), this.mesh.vmGroups.joins(this)),
+          withMeshValues(
+            withVmInstallValues(withServiceSettings(this.computeInstallInputs(), this.mesh.applications.clusterLocalHosts()), this.mesh.vmGroups.joins(this)),
+            meshValuesOf(this.mesh)),
           this.mesh.ambient.installFacts(this)),
         this.mesh.revisions, this.mesh.revisions.installedOn(this));
       // The user's values last, over everything derived (they cannot override derived values, see InstallValues).

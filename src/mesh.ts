@@ -20,6 +20,8 @@ import { RemoteSecretDelivery } from './remote-secret';
 import { MeshRevisions } from './revisions/mesh-revisions';
 import { Revision, RevisionProps, RevisionTag } from './revisions/revision';
 import { SecretStore, SecretStoreProps } from './secret-store';
+import { MeshTenancy, TenancyProps } from './tenancy/mesh-tenancy';
+import { Tenant, TenantProps } from './tenancy/tenant';
 import { certificateDurationProblem, TrustSource } from './trust';
 import { checkRepoUrl, checkUrl, isUrl } from './url';
 import { MeshVmGroups } from './vm/mesh-vm-groups';
@@ -101,6 +103,9 @@ export interface MeshProps {
 
   /** Ambient settings (with dataPlaneMode AMBIENT). @default {} */
   readonly ambient?: AmbientProps;
+
+  /** Mesh-wide settings of namespace tenancy (used once tenants are declared with addTenant). @default - see TenancyProps */
+  readonly tenancy?: TenancyProps;
 }
 
 const MESH_SYMBOL = Symbol.for('cdk8s-istio-multicluster.Mesh');
@@ -149,6 +154,8 @@ export class Mesh extends Construct {
   public readonly revisions: MeshRevisions = new MeshRevisions(this);
   /** The data-plane mode and its ambient outputs. */
   public readonly ambient: MeshAmbient;
+  /** The namespace tenants. */
+  public readonly tenancy: MeshTenancy;
   private built = false;
   /** Derived relationships, computed once per shape of the mesh (a mesh of hundreds of clusters asks often). */
   private index?: MeshIndex;
@@ -166,6 +173,7 @@ export class Mesh extends Construct {
     this.applications = new MeshApplications(this, () => { this.index = undefined; });
     this.vmGroups = new MeshVmGroups(this, () => { this.index = undefined; });
     this.ambient = new MeshAmbient(this, props.dataPlaneMode, props.ambient);
+    this.tenancy = new MeshTenancy(this, props.tenancy);
     // Plain `App.synth()` users get the same checks as `synthesizeMesh()`.
     this.node.addValidation({ validate: () => this.validate().map(formatProblem) });
     // cdk8s's own App.synth() would write the unbuilt mesh as nothing at all, silently (issue 11).
@@ -228,7 +236,14 @@ export class Mesh extends Construct {
     return this.vmGroups.add(name, props);
   }
 
-  /** The networks, in declaration order. */
+  /**
+   * Declares a namespace tenant: namespaces it owns across the clusters, isolated from other tenants.
+   * @see Tenant
+   */
+  public addTenant(name: string, props: TenantProps): Tenant {
+    return this.tenancy.add(name, props);
+  }
+
   /** Declares a control-plane revision installed on every cluster (see MeshRevisions). */
   public addRevision(name: string, props: RevisionProps = {}): Revision {
     return this.revisions.add(name, props);
@@ -245,6 +260,7 @@ export class Mesh extends Construct {
     return { ...this.ambient.namespaceLabels(), ...(this.revisions.enabled ? this.revisions.namespaceLabels() : {}) };
   }
 
+  /** The networks, in declaration order. */
   public get networks(): Network[] {
     return [...this._networks.values()];
   }
@@ -366,6 +382,7 @@ export class Mesh extends Construct {
     problems.push(...this.vmGroups.problems());
     problems.push(...this.revisions.problems());
     problems.push(...this.ambient.problems());
+    problems.push(...this.tenancy.problems());
     return problems;
   }
 
@@ -382,6 +399,7 @@ export class Mesh extends Construct {
     this.applications.build();
     this.revisions.build(this.argoCd?.istioInstall === IstioInstallMethod.SAIL_OPERATOR);
     this.ambient.build(this.argoCd?.istioInstall === IstioInstallMethod.SAIL_OPERATOR);
+    this.tenancy.build();
     for (const cluster of this.clusters) {
       for (const obj of apiObjectsOf(cluster)) annotateSyncWave(obj);
     }

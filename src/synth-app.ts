@@ -1,8 +1,11 @@
+import { App } from 'cdk8s';
 import { parseSynthArguments, USAGE } from './command-line';
 import { meshFromEnvironment } from './environment';
 import { MeshApp } from './mesh-app';
 import { MeshValidationError } from './problem';
 import { synthesizeApp } from './synth';
+import { federationFromEnvironment } from './federation/federation-environment';
+import { synthesizedFederation } from './federation/synthesize-federation';
 
 /** What the synth app reads from its process: environment, arguments, and where to report. */
 export interface SynthAppOptions {
@@ -30,6 +33,8 @@ export function runSynthApp(options: SynthAppOptions): number {
       return 0;
     }
     const outdir = options.env.CDK8S_OUTDIR || 'dist';
+    const federation = federationFromEnvironment(new App({ outdir }), options.env, args.settings);
+    if (federation) return synthesizedFederation(federation, outdir, options.stderr);
     // The same path as a user's `cdk8s synth` of a MeshApp (synthesizeApp), with our setting's name in messages.
     const app = new MeshApp({ outdir });
     const mesh = meshFromEnvironment(app, options.env, args.settings);

@@ -32,7 +32,7 @@ describe('every object validates against the upstream schemas', () => {
     expect([...kinds].sort()).toEqual([
       'apps/v1 Deployment', 'argoproj.io/v1alpha1 AppProject', 'argoproj.io/v1alpha1 Application', 'autoscaling/v2 HorizontalPodAutoscaler',
       'cert-manager.io/v1 Certificate', 'external-secrets.io/v1 ExternalSecret', 'external-secrets.io/v1alpha1 PushSecret', 'gateway.networking.k8s.io/v1 Gateway',
-      'networking.istio.io/v1 DestinationRule', 'networking.istio.io/v1 Gateway', 'networking.istio.io/v1 VirtualService',
+      'networking.istio.io/v1 DestinationRule', 'networking.istio.io/v1 Gateway', 'networking.istio.io/v1 Sidecar', 'networking.istio.io/v1 VirtualService',
       'networking.istio.io/v1 WorkloadEntry', 'networking.istio.io/v1 WorkloadGroup',
       'rbac.authorization.k8s.io/v1 ClusterRole', 'rbac.authorization.k8s.io/v1 ClusterRoleBinding', 'rbac.authorization.k8s.io/v1 Role',
       'rbac.authorization.k8s.io/v1 RoleBinding', 'sailoperator.io/v1 Istio', 'sailoperator.io/v1 IstioCNI', 'sailoperator.io/v1 IstioRevisionTag', 'sailoperator.io/v1 ZTunnel', 'security.istio.io/v1 AuthorizationPolicy', 'security.istio.io/v1 PeerAuthentication',

@@ -93,6 +93,9 @@ const DERIVED: { readonly [chart in keyof ChartValues]: readonly string[] } = {
     // VM groups (src/vm/vm-install-values.ts), revisions (src/revisions) and ambient (src/ambient)
     'env.PILOT_ENABLE_WORKLOAD_ENTRY_AUTOREGISTRATION', 'env.PILOT_ENABLE_WORKLOAD_ENTRY_HEALTHCHECKS',
     'revisionTags', 'env.AMBIENT_ENABLE_MULTI_NETWORK',
+    // federation (src/federation/mesh-values.ts) and tenancy (src/tenancy)
+    'meshConfig.caCertificates', 'global.meshNetworks', 'env.ISTIO_MULTIROOT_MESH',
+    'meshConfig.defaultVirtualServiceExportTo', 'meshConfig.defaultDestinationRuleExportTo', 'meshConfig.discoverySelectors',
   ],
 };
 
@@ -108,6 +111,12 @@ const DERIVED_FROM: { readonly [path: string]: string } = {
   'env.PILOT_ENABLE_WORKLOAD_ENTRY_HEALTHCHECKS': 'the mesh\'s VM groups (vmGroups)',
   'revisionTags': 'the mesh\'s revision tags (revisionTags)',
   'env.AMBIENT_ENABLE_MULTI_NETWORK': 'the data-plane mode (dataPlaneMode: ambient) on several networks',
+  'meshConfig.caCertificates': 'the federation\'s trust anchors (Federation, federation.trustAnchors)',
+  'global.meshNetworks': 'the federation\'s imports (Federation, federation.imports)',
+  'env.ISTIO_MULTIROOT_MESH': 'the federation (Federation)',
+  'meshConfig.defaultVirtualServiceExportTo': 'tenancy (tenancy.scopeConfigToNamespace)',
+  'meshConfig.defaultDestinationRuleExportTo': 'tenancy (tenancy.scopeConfigToNamespace)',
+  'meshConfig.discoverySelectors': 'tenancy (tenancy.discoverySelectors)',
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -14,6 +14,8 @@ import { IssuerKind, TrustSource } from '../trust';
 import type { EastWestGatewayOptions } from '../east-west-gateway';
 import type { GatewayDeploymentOptions } from '../gateway-chart';
 import type { InstallValues } from '../install-values/install-values';
+import type { TenancyProps } from '../tenancy/mesh-tenancy';
+import { addTopologyTenants, TopologyTenant } from './tenants-loader';
 import { addTopologyApplications, locateApplicationPath, TopologyApplication } from './applications-loader';
 import { addTopologyVmGroups, TopologyVmGroup } from './vm-groups-loader';
 import { addTopologyRevisions, meshAmbientProps, TopologyRevisions } from './revisions-loader';
@@ -80,6 +82,8 @@ export interface TopologyDocument extends TopologyRevisions {
   readonly installValues?: InstallValues;
   readonly vmNetworks?: readonly string[];
   readonly vmGroups?: readonly TopologyVmGroup[];
+  readonly tenants?: readonly TopologyTenant[];
+  readonly tenancy?: TenancyProps;
 }
 
 /** Maps the file's `trust` section to a TrustSource, or a problem. */
@@ -262,6 +266,7 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
     strictMtls: doc.strictMtls,
     installValues: doc.installValues,
     ...meshAmbientProps(doc),
+    tenancy: doc.tenancy,
     argoCd: doc.argoCd && {
       ...doc.argoCd,
       istioInstall: doc.argoCd.istioInstall === 'sailOperator' ? IstioInstallMethod.SAIL_OPERATOR : IstioInstallMethod.HELM,
@@ -422,6 +427,7 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
   addTopologyApplications(mesh, doc.applications, problems);
   resolveVmCalls();
   addTopologyRevisions(mesh, doc);
+  addTopologyTenants(mesh, doc.tenants, problems);
 
   // When declarations were already rejected, "the mesh has no cluster" would only restate them.
   const meshProblems = mesh.validate().filter((p) => !(problems.length > 0 && p.field === 'clusters')
