@@ -87,6 +87,21 @@ test("the app's own chart is written beside the mesh, in _charts/", () => {
   ]);
 });
 
+test('the install value overrides reach the Helm values and the Argo CD Applications, per-cluster over mesh-wide', () => {
+  for (const cluster of ['east', 'west']) {
+    const values = parseYamlDocuments(tree[`_install-inputs/${cluster}/helm-values-istiod.yaml`])[0] as any;
+    expect(values.global.hub).toBe('registry.example.com/istio');
+    expect(values.meshConfig.accessLogFile).toBe('/dev/stdout');
+    const application = parseYamlDocuments(tree[`_argocd/application_argocd_platform-${cluster}.yaml`])[0] as any;
+    const istiod = application.spec.sources.find((s: any) => s.chart === 'istiod');
+    expect(istiod.helm.valuesObject.global.hub).toBe('registry.example.com/istio');
+  }
+  const west = parseYamlDocuments(tree['_install-inputs/west/helm-values-istiod.yaml'])[0] as any;
+  const east = parseYamlDocuments(tree['_install-inputs/east/helm-values-istiod.yaml'])[0] as any;
+  expect(west.replicaCount ?? west.pilot?.replicaCount).toBe(2);
+  expect(east.replicaCount ?? east.pilot?.replicaCount).toBeUndefined();
+});
+
 test('install inputs and Argo CD files are exactly what our own synth app writes for the same topology', () => {
   const outdir = path.join(work, 'reference', 'dist');
   expect(runSynthApp({ env: { MESH_TOPOLOGY: path.join(app, 'mesh.yaml'), CDK8S_OUTDIR: outdir }, stderr: () => undefined })).toBe(0);
