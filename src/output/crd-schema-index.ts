@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as yaml from 'js-yaml';
 
 /** The folder, inside crds/, of the schemas extracted from the CRD files (scripts/crd-schemas.js writes it). */
 export const CRD_SCHEMA_DIR = 'schemas';
@@ -28,6 +27,8 @@ export const crdSchemaFile = (group: string, kind: string) => `${group}_${kind}.
 export function crdSchemaIndex(crdDir: string): Record<string, string> {
   const byGroupKind = new Map<string, CrdSchemaEntry[]>();
   for (const file of fs.readdirSync(crdDir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    // js-yaml only here, where the schemas are generated: synth itself reads the JSON files (start-up time).
+    const yaml: typeof import('js-yaml') = require('js-yaml');
     for (const doc of yaml.loadAll(fs.readFileSync(path.join(crdDir, file), 'utf8')) as any[]) {
       if (!doc || doc.kind !== 'CustomResourceDefinition' || !doc.spec) continue;
       const group: string = doc.spec.group;
