@@ -26,9 +26,9 @@ export const crdSchemaFile = (group: string, kind: string) => `${group}_${kind}.
  */
 export function crdSchemaIndex(crdDir: string): Record<string, string> {
   const byGroupKind = new Map<string, CrdSchemaEntry[]>();
+  // js-yaml only here, where the schemas are generated: synth itself reads the JSON files (start-up time).
+  const yaml: typeof import('js-yaml') = require('js-yaml');
   for (const file of fs.readdirSync(crdDir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
-    // js-yaml only here, where the schemas are generated: synth itself reads the JSON files (start-up time).
-    const yaml: typeof import('js-yaml') = require('js-yaml');
     for (const doc of yaml.loadAll(fs.readFileSync(path.join(crdDir, file), 'utf8')) as any[]) {
       if (!doc || doc.kind !== 'CustomResourceDefinition' || !doc.spec) continue;
       const group: string = doc.spec.group;
