@@ -1,8 +1,9 @@
+import * as fs from 'fs';
 import { App } from 'cdk8s';
 import { IstioInstallMethod, Mesh, SailUpdateStrategy, sailRevisionName } from '../src';
-import { toYaml } from '../src/output/yaml';
+import { parseYamlDocuments, toYaml } from '../src/output/yaml';
 import { expectRejected } from './support/hostile';
-import { find, meshOf, objectsByCluster, outputTree } from './support/mesh';
+import { find, meshOf, objectsByCluster, outputTree, PROJECT_ROOT } from './support/mesh';
 import { expectValid, schemaKnown } from './support/schema-validator';
 
 const argoCd = { repoURL: 'https://git.example.com/mesh.git', istioInstall: 'sailOperator' };
@@ -93,18 +94,24 @@ describe('Sail RevisionBased: one Istio per cluster, tags on IstioRevisions', ()
     expectValid(objects.cluster2);
   });
 
-  test('the TypeScript API and the file produce byte-identical output', () => {
-    const mesh = new Mesh(new App(), 'mesh', { meshId: 'mesh1', secretStore: { name: 'mesh-secrets' }, argoCd: { repoURL: argoCd.repoURL, istioInstall: IstioInstallMethod.SAIL_OPERATOR } });
+  test('the TypeScript API and the file produce byte-identical output (the example)', () => {
+    const file = parseYamlDocuments(fs.readFileSync(`${PROJECT_ROOT}/examples/multi-primary-sail-revision-based.yaml`, 'utf8'))[0] as any;
+    const mesh = new Mesh(new App(), 'mesh', { meshId: 'mesh1', secretStore: { name: 'mesh-secrets' }, argoCd: { repoURL: file.argoCd.repoURL, istioInstall: IstioInstallMethod.SAIL_OPERATOR } });
     const old = mesh.addRevision('default-v1-29-6', { version: '1.29.6' });
     const next = mesh.addRevision('default-v1-30-3');
     mesh.addRevisionTag('prod-stable', old);
     mesh.addRevisionTag('prod-canary', next);
     mesh.revisions.sailUpdateStrategy = SailUpdateStrategy.REVISION_BASED;
+    mesh.revisions.workloadRevision = 'prod-stable';
+    mesh.revisions.gatewayRevision = 'prod-stable';
     for (const [i, v] of [[1, 'v1'], [2, 'v2']] as const) {
       mesh.addCluster(`cluster${i}`, { network: mesh.addNetwork(`network${i}`), apiServer: `https://cluster${i}.k8s.example.com:6443` }).addVerificationWorkloads({ helloworldVersion: v });
     }
     mesh.build();
-    expect(outputTree(mesh)).toEqual(outputTree(meshOf(canary)));
+    const tree = outputTree(mesh);
+    expect(tree).toEqual(outputTree(meshOf(file)));
+    // The file's defaults (workloadRevision, gatewayRevision) are the inline canary's: same output.
+    expect(tree).toEqual(outputTree(meshOf({ ...canary, argoCd: file.argoCd })));
   });
 });
 
