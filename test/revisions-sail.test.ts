@@ -81,6 +81,15 @@ describe('Sail RevisionBased: one Istio per cluster, tags on IstioRevisions', ()
     ]);
   });
 
+  test('the output README says how the steps run with Sail RevisionBased', () => {
+    const readme = outputTree(meshOf(canary))['README.md'];
+    expect(readme).toContain('Sail `updateStrategy: RevisionBased`: each cluster has one `Istio` carrying the newest revision\'s version');
+    expect(readme).toContain('Sail removes it after 300 s');
+    expect(readme.indexOf('6. Remove the old revision')).toBeLessThan(readme.indexOf('Sail `updateStrategy: RevisionBased`'));
+    const { sailUpdateStrategy: _, ...withoutOption } = canary;
+    expect(outputTree(meshOf(withoutOption))['README.md']).not.toContain('RevisionBased');
+  });
+
   test('a revisioned remote gets one RevisionBased Istio with the remote profile', () => {
     const pr = {
       ...canary, revisions: [{ name: 'default-v1-30-3' }], revisionTags: [{ name: 'prod-stable', revision: 'default-v1-30-3' }],
