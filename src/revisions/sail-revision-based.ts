@@ -2,6 +2,19 @@ import { ISTIO_SYSTEM_NAMESPACE, ISTIO_VERSION } from '../istio';
 import type { Problem } from '../problem';
 import type { Revision } from './revision';
 
+/*
+ * Why RevisionBased is equivalent to the Helm path (src/revisions/revision-install.ts):
+ * - Helm installs release `istiod-<rev>` with `revision: <rev>`; Sail renders an IstioRevision with the same
+ *   istiod chart and `revision: <its name>`. With revisions named as Sail names them (checked below), both give
+ *   Service `istiod-<rev>`, the injector of `istio.io/rev=<rev>`, and the east-west exposure `istiod-vs-<rev>`.
+ * - Helm's `revisionTags: [<tag>]` on a release = an IstioRevisionTag `<tag>` targeting that IstioRevision: the
+ *   tag's webhook injects `istio.io/rev=<tag>` namespaces from that revision's istiod; moving a tag is one edit.
+ * - Lifetime: Helm keeps the old release until step 6 (`helm uninstall`); Sail keeps the old IstioRevision
+ *   while a tag, namespace or pod (gateways included) uses it, i.e. until steps 3-5 are done, plus a grace.
+ * - The difference: Sail creates an IstioRevision only when the Istio reaches its version, so a cluster
+ *   created mid-canary has only the newest (the output README says so); InPlace has no such limit.
+ */
+
 /**
  * How the Sail Operator output installs the mesh's revisions (`Istio.spec.updateStrategy.type`,
  * crds/sail-operator-1.30.3-istios.yaml).
