@@ -627,7 +627,7 @@ export class Cluster extends Chart {
     }
 
     if (this.mesh.argoCd?.istioInstall === IstioInstallMethod.SAIL_OPERATOR) {
-      new SailIstio(this, 'SailIstio', { releases: this.installInputs.releases });
+      new SailIstio(this, 'SailIstio', { releases: this.installInputs.releases, updateStrategy: this.mesh.revisions.sailUpdateStrategy });
     }
 
     // Endpoint discovery, both halves: here the credentials of this cluster for the istiods that

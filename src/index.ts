@@ -49,6 +49,7 @@ export * from './revisions/mesh-revisions';
 export * from './revisions/revision';
 export * from './revisions/revision-install';
 export * from './revisions/revisioned-istiod-exposure';
+export * from './revisions/sail-revision-based';
 export * from './sail';
 export * from './secret-store';
 export * from './synth';

@@ -6,6 +6,7 @@ import { istiodChartToValuesApi } from './install-values/with-install-values';
 import { mergeValues } from './install-values/install-values';
 import { ISTIO_SYSTEM_NAMESPACE } from './istio';
 import { Phase } from './phase';
+import { newestRelease, revisionBasedUpdateStrategy, sailIstioName, SailUpdateStrategy } from './revisions/sail-revision-based';
 
 
 /**
@@ -29,6 +30,11 @@ export function sailValues(releases: readonly HelmRelease[]): { profile?: string
 export interface SailIstioProps {
   /** The Helm releases of the cluster (grouped here by namespace). */
   readonly releases: readonly HelmRelease[];
+  /**
+   * How revisioned releases are installed (src/revisions/sail-revision-based.ts).
+   * @default SailUpdateStrategy.IN_PLACE
+   */
+  readonly updateStrategy?: SailUpdateStrategy;
 }
 
 /**
@@ -43,20 +49,28 @@ export class SailIstio extends Construct {
     // cni and ztunnel have their own Sail resources (IstioCNI, ZTunnel: src/ambient).
     const releases = props.releases.filter((r) => r.chart === 'base' || r.chart === 'istiod');
     const namespaces = [...new Set(releases.map((r) => r.namespace))];
+    const revisionBased = props.updateStrategy === SailUpdateStrategy.REVISION_BASED;
     // Revisioned releases (src/revisions) give one Istio per revision, named after it: Sail names the
     // IstioRevision after an InPlace Istio, so istiod-<rev> and istio.io/rev=<rev> are the Helm path's.
     // Tags become IstioRevisionTags (src/revisions/mesh-revisions.ts), not values.
     const groups = namespaces.flatMap((namespace) => {
       const inNamespace = releases.filter((r) => r.namespace === namespace);
       const revisioned = inNamespace.filter((r) => typeof r.values.revision === 'string');
-      if (revisioned.length === 0) return [{ namespace, name: namespace === ISTIO_SYSTEM_NAMESPACE ? 'default' : namespace, releases: inNamespace, version: undefined as string | undefined }];
+      if (revisioned.length === 0) return [{ namespace, name: namespace === ISTIO_SYSTEM_NAMESPACE ? 'default' : namespace, releases: inNamespace, version: undefined as string | undefined, revisionBasedGroup: false }];
       const shared = inNamespace.filter((r) => !revisioned.includes(r));
+      if (revisionBased) {
+        // One Istio at the newest revision's version: Sail creates that IstioRevision beside the older
+        // ones, which it keeps while tags or namespaces use them (src/revisions/sail-revision-based.ts).
+        const newest = newestRelease(revisioned);
+        const { revision, revisionTags, ...values } = newest.values;
+        return [{ namespace, name: sailIstioName(namespace), releases: [...shared, { ...newest, values }], version: newest.version, revisionBasedGroup: true }];
+      }
       return revisioned.map((r) => {
         const { revision, revisionTags, ...values } = r.values;
-        return { namespace, name: revision as string, releases: [...shared, { ...r, values }], version: r.version };
+        return { namespace, name: revision as string, releases: [...shared, { ...r, values }], version: r.version, revisionBasedGroup: false };
       });
     });
-    for (const { namespace, name, releases, version } of groups) {
+    for (const { namespace, name, releases, version, revisionBasedGroup } of groups) {
       const { profile, values } = sailValues(releases);
       // A plain ApiObject with the imported GVK rather than the generated L1 class: the L1's toJson maps
       // the values through its camelCase types (`meshID` -> `meshId`) and drops what it cannot map,
@@ -70,7 +84,7 @@ export class SailIstio extends Construct {
           version: version ? `v${version}` as typeof IstioSpecVersion.V1_30_3 : IstioSpecVersion.V1_30_3,
           namespace,
           // The CRD's default, written out: the API server adds it, and a diff without it never settles.
-          updateStrategy: { type: IstioSpecUpdateStrategyType.IN_PLACE },
+          updateStrategy: revisionBasedGroup ? revisionBasedUpdateStrategy() : { type: IstioSpecUpdateStrategyType.IN_PLACE },
           ...(profile ? { profile: profile as IstioSpecProfile } : {}),
           ...(Object.keys(values).length > 0 ? { values } : {}),
         },

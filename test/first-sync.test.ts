@@ -29,8 +29,10 @@ function topologies(): [string, () => Mesh][] {
     .map(([name, t]) => [name, t.argoCd ? t : { ...t, argoCd: { repoURL: 'https://git.example.com/mesh.git' } }] as const);
   const out: [string, () => Mesh][] = [['default topology', () => meshOf(DEFAULT_TOPOLOGY)]];
   for (const [name, t] of [['default topology', DEFAULT_TOPOLOGY as any] as const, ...withArgo]) {
+    // sailUpdateStrategy is Sail-only (rejected with Helm): the Helm variant drops it.
+    const { sailUpdateStrategy: _sailOnly, ...helm } = t;
     for (const install of ['helm', 'sailOperator']) {
-      out.push([`${name} (${install})`, () => meshOf({ ...t, argoCd: { ...t.argoCd, istioInstall: install } })]);
+      out.push([`${name} (${install})`, () => meshOf({ ...(install === 'helm' ? helm : t), argoCd: { ...t.argoCd, istioInstall: install } })]);
     }
   }
   return out;

@@ -8,6 +8,7 @@ import { Phase } from '../phase';
 import type { Problem } from '../problem';
 import { RevisionedIstiodExposure } from './revisioned-istiod-exposure';
 import { Revision, RevisionProps, RevisionTag } from './revision';
+import { sailRevisionBasedProblems, SailUpdateStrategy } from './sail-revision-based';
 
 /** Label selecting a control-plane revision or tag (istio/api label/labels.yaml, Beta). */
 export const REVISION_LABEL = 'istio.io/rev';
@@ -15,6 +16,8 @@ export const REVISION_LABEL = 'istio.io/rev';
 /** What the registry needs to know of the mesh (kept narrow: the mesh owns the registry). */
 export interface RevisionsHost {
   readonly clusters: readonly Cluster[];
+  /** Whether Istio is installed through the Sail Operator (`argoCd.istioInstall: sailOperator`). */
+  readonly argoCd?: { readonly istioInstall?: string };
 }
 
 /**
@@ -33,6 +36,12 @@ export class MeshRevisions {
   private readonly _tags: RevisionTag[] = [];
   private _workloads?: string;
   private _gateways?: string;
+
+  /**
+   * How the Sail Operator output installs the revisions (only with `argoCd.istioInstall: sailOperator`).
+   * @default SailUpdateStrategy.IN_PLACE (one `Istio` per revision)
+   */
+  public sailUpdateStrategy?: SailUpdateStrategy;
 
   constructor(private readonly mesh: RevisionsHost) {}
 
@@ -146,6 +155,8 @@ export class MeshRevisions {
       }
     }
     for (const c of this.mesh.clusters) problems.push(...this.clusterProblems(c));
+    problems.push(...sailRevisionBasedProblems(this.sailUpdateStrategy, this.mesh.argoCd?.istioInstall === 'sailOperator', this._revisions,
+      this.mesh.clusters.filter((c) => c.controlPlane.model !== ControlPlaneModel.EXTERNAL), (c) => this.installedOn(c as Cluster)));
     if (this.enabled) {
       for (const c of this.mesh.clusters) {
         if (c.controlPlane.model === ControlPlaneModel.EXTERNAL) {
@@ -225,8 +236,12 @@ export class MeshRevisions {
           new ApiObject(cluster, `SailRevisionTag-${t.name}`, {
             apiVersion: 'sailoperator.io/v1', kind: 'IstioRevisionTag',
             metadata: { name: t.name },
-            // Kind Istio: Sail follows the Istio's active revision; the Istio is named after the revision.
-            spec: { targetRef: { kind: 'Istio', name: t.revision } },
+            // InPlace: kind Istio, Sail follows the Istio's active revision; the Istio is named after the revision.
+            // RevisionBased: the one Istio's active revision is only the newest, so the tag names the
+            // IstioRevision itself (the revision's name is Sail's, sailRevisionBasedProblems): a tag keeps
+            // its revision in use, and so alive, exactly as long as the topology points it there, and
+            // istio.io/rev=<tag> namespaces are injected by that revision's istiod as with Helm's revisionTags.
+            spec: { targetRef: this.sailUpdateStrategy === SailUpdateStrategy.REVISION_BASED ? { kind: 'IstioRevision', name: t.revision } : { kind: 'Istio', name: t.revision } },
           });
         }
       }

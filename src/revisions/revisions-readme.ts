@@ -1,6 +1,7 @@
 import { GATEWAY_API_STANDARD_INSTALL, GATEWAY_API_VERSION } from '../ambient/gateway-api';
 import { ControlPlaneModel } from '../control-plane';
 import type { Mesh } from '../mesh';
+import { SAIL_INACTIVE_REVISION_GRACE_SECONDS, SailUpdateStrategy } from './sail-revision-based';
 
 /**
  * The output README's section on the mesh's revisions: what runs where, and the canary rollout steps in
@@ -36,6 +37,7 @@ export function revisionsReadme(mesh: Mesh): string[] {
       `6. Remove the old revision: remotes first${remotes.length > 0 ? '' : ' (none here)'}, then primaries (\`helm uninstall istiod-<old> -n istio-system\`). Synth refuses while a tag, workloadRevision or gatewayRevision still uses it.`,
       '',
     );
+    if (r.sailUpdateStrategy === SailUpdateStrategy.REVISION_BASED) lines.push(...revisionBasedReadme());
   }
   if (mesh.ambient.enabled) {
     lines.push(
@@ -49,4 +51,15 @@ export function revisionsReadme(mesh: Mesh): string[] {
     );
   }
   return lines;
+}
+
+/** What changes in the steps when Sail installs the revisions with one RevisionBased `Istio` per cluster. */
+function revisionBasedReadme(): string[] {
+  return [
+    'Sail `updateStrategy: RevisionBased`: each cluster has one `Istio` carrying the newest revision\'s version. Step 1 raises its `spec.version`'
+      + ' (Sail creates the new IstioRevision beside the old one; check `kubectl get istiorevisions`). The tags are `IstioRevisionTag`s targeting'
+      + ` IstioRevisions. Step 6 deletes nothing by hand: once no tag, namespace or pod uses the old IstioRevision, Sail removes it after ${SAIL_INACTIVE_REVISION_GRACE_SECONDS} s.`
+      + ' Sail creates an IstioRevision only when the `Istio` reaches its version: a cluster added mid-canary has only the newest one, so add clusters before or after a canary, not during it.',
+    '',
+  ];
 }

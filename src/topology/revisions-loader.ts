@@ -1,5 +1,6 @@
 import { AmbientProps, DataPlaneMode } from '../ambient/mesh-ambient';
 import type { Mesh } from '../mesh';
+import type { SailUpdateStrategy } from '../revisions/sail-revision-based';
 
 /** The revision and data-plane fields of a topology document (see topology.schema.json, `$defs.revision`). */
 export interface TopologyRevisions {
@@ -7,6 +8,7 @@ export interface TopologyRevisions {
   readonly revisionTags?: readonly { readonly name: string; readonly revision: string }[];
   readonly workloadRevision?: string;
   readonly gatewayRevision?: string;
+  readonly sailUpdateStrategy?: 'InPlace' | 'RevisionBased';
   readonly dataPlaneMode?: 'sidecar' | 'ambient';
   readonly ambient?: AmbientProps;
 }
@@ -25,4 +27,5 @@ export function addTopologyRevisions(mesh: Mesh, doc: TopologyRevisions): void {
   for (const t of doc.revisionTags ?? []) mesh.addRevisionTag(t.name, t.revision);
   mesh.revisions.workloadRevision = doc.workloadRevision;
   mesh.revisions.gatewayRevision = doc.gatewayRevision;
+  mesh.revisions.sailUpdateStrategy = doc.sailUpdateStrategy as SailUpdateStrategy | undefined;
 }
