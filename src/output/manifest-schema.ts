@@ -7,6 +7,8 @@
  *   in `<project root>/crds/*.yaml`, with the Kubernetes structural-schema extensions mapped onto
  *   JSON Schema and unknown fields rejected the way the API server prunes them
  *   (`kubectl apply --validate=strict` reports them as errors).
+ *   The validators are generated ahead of time (crds/schemas/<group>_<kind>.js, ajv standalone code,
+ *   `npm run crd-schemas`): compiling a kind's schema at synth was most of the check's start-up cost.
  * - Built-in kinds are validated with the generated validators shipped in `kubernetes-models`;
  *   because those never reject unknown fields, every object is additionally checked for fields the
  *   generated validator never looked at (see `findUnknownFields`).
