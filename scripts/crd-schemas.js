@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Writes crds/schemas/ from the CRD files in crds/ (see src/output/crd-schema-index.ts): run it after
+// Writes crds/schemas/ (per-kind JSON schemas and their precompiled validators) from the CRD files in crds/
+// (see src/output/crd-schema-index.ts): run it after
 // changing a file in crds/ (`npm run crd-schemas`); test/crd-schemas.test.ts fails while it is stale.
 'use strict';
 const fs = require('fs');

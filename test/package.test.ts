@@ -68,8 +68,8 @@ describe('npm pack', () => {
       ...compiledOf('src'),
       ...compiledOf('imports'),
       'lib/src/topology/topology.schema.json',
-      // The CRD schemas the writer checks custom resources against at run time (crds/schemas, generated).
-      ...sourcesBelow('crds/schemas').filter((f) => f.endsWith('.json')),
+      // The CRD schemas the writer checks custom resources against at run time and their precompiled validators (crds/schemas, generated).
+      ...sourcesBelow('crds/schemas').filter((f) => f.endsWith('.json') || f.endsWith('.js')),
       'crds/README.md', // their provenance (npm packs a README of a packed folder)
       ...Object.values(pkg.bin as Record<string, string>),
       ...sourcesBelow('examples').filter((f) => /^examples\/[^/]+\.yaml$/.test(f)),

@@ -18,6 +18,9 @@ export interface CrdSchemaEntry {
 /** The file of a group/kind's schemas inside crds/schemas/ (group and kind are DNS names and a Go identifier). */
 export const crdSchemaFile = (group: string, kind: string) => `${group}_${kind}.json`;
 
+/** The file of a group/kind's precompiled validators inside crds/schemas/ (one function per version). */
+export const crdValidatorFile = (group: string, kind: string) => `${group}_${kind}.js`;
+
 /**
  * The schemas of every CRD in `crdDir` (*.yaml), one JSON file per group/kind plus `index.json` (the
  * group/kinds present), as { file: content }. Parsing the YAML of the CRD files costs about a second at
@@ -50,6 +53,9 @@ export function crdSchemaIndex(crdDir: string): Record<string, string> {
   for (const key of keys) {
     const entries = byGroupKind.get(key)!;
     out[crdSchemaFile(entries[0].group, entries[0].kind)] = JSON.stringify(entries) + '\n';
+    // The same schemas as precompiled validators, so that a synth does not compile them (start-up time).
+    const { crdValidatorModule } = require('./manifest-schema') as typeof import('./manifest-schema');
+    out[crdValidatorFile(entries[0].group, entries[0].kind)] = crdValidatorModule(entries);
   }
   out['index.json'] = JSON.stringify(keys, null, 1) + '\n';
   return out;

@@ -7,6 +7,8 @@
  *   in `<project root>/crds/*.yaml`, with the Kubernetes structural-schema extensions mapped onto
  *   JSON Schema and unknown fields rejected the way the API server prunes them
  *   (`kubectl apply --validate=strict` reports them as errors).
+ *   The validators are generated ahead of time (crds/schemas/<group>_<kind>.js, ajv standalone code,
+ *   `npm run crd-schemas`): compiling a kind's schema at synth was most of the check's start-up cost.
  * - Built-in kinds are validated with the generated validators shipped in `kubernetes-models`;
  *   because those never reject unknown fields, every object is additionally checked for fields the
  *   generated validator never looked at (see `findUnknownFields`).
@@ -19,7 +21,7 @@ import * as fs from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { CRD_SCHEMA_DIR, crdSchemaFile } from './crd-schema-index';
+import { CRD_SCHEMA_DIR, crdSchemaFile, crdValidatorFile } from './crd-schema-index';
 
 type Json = any;
 
@@ -469,34 +471,101 @@ const KNOWN_FORMATS = new Set(['int32', 'int64', 'double', 'float', 'byte', 'dat
 
 let ajvInstance: any;
 function ajv(): any {
-  if (!ajvInstance) {
-    const AjvMod = projectRequire('ajv');
-    const Ajv = AjvMod.default ?? AjvMod;
-    // optimize: false: ajv's code optimization pass costs ~40% of compiling a large CRD schema (Argo CD's
-    // Application), more than it saves on the few objects of a kind one synth validates.
-    ajvInstance = new Ajv({ strict: false, allErrors: true, verbose: true, unicodeRegExp: false, addUsedSchema: false, inlineRefs: false, code: { optimize: false } });
-    for (const f of ['int32', 'int64', 'double', 'float']) ajvInstance.addFormat(f, true);
-    ajvInstance.addFormat('byte', BASE64);
-    ajvInstance.addFormat('date-time', DATE_TIME);
-    ajvInstance.addKeyword({ keyword: LIST_MAP_KEYS, type: 'array', schemaType: 'array', errors: true, validate: validateListMapKeys });
-  }
-  return ajvInstance;
+  return (ajvInstance ??= newAjv(false));
 }
 
-/** `x-kubernetes-list-type: map`: no two items may share the same values for the list-map keys. */
+/**
+ * The ajv that checks custom resources. `standalone`: one that emits the validators' source code
+ * (scripts/crd-schemas.js writes them to crds/schemas/<group>_<kind>.js), so that a synth loads a
+ * precompiled validator instead of compiling the kind's schema (most of the check's start-up cost).
+ */
+function newAjv(standalone: boolean): any {
+  const AjvMod = projectRequire('ajv');
+  const Ajv = AjvMod.default ?? AjvMod;
+  // optimize: false: ajv's code optimization pass costs ~40% of compiling a large CRD schema (Argo CD's
+  // Application), more than it saves on the few objects of a kind one synth validates.
+  const a = new Ajv({
+    strict: false, allErrors: true, verbose: true, unicodeRegExp: false, addUsedSchema: false, inlineRefs: false,
+    code: standalone ? { source: true, optimize: false } : { optimize: false },
+  });
+  for (const f of ['int32', 'int64', 'double', 'float']) a.addFormat(f, true);
+  a.addFormat('byte', BASE64);
+  a.addFormat('date-time', DATE_TIME);
+  a.addKeyword(listMapKeysKeyword());
+  return a;
+}
+
+/**
+ * `x-kubernetes-list-type: map`: no two items may share the same values for the list-map keys. A code
+ * keyword (not a validate function) so that ajv's standalone code can contain it.
+ */
 const LIST_MAP_KEYS = 'k8sListMapKeys';
-function validateListMapKeys(keys: string[], data: Json[]): boolean {
-  const seen = new Map<string, number>();
-  const errors: Partial<ErrorObject>[] = [];
+function listMapKeysKeyword(): any {
+  const { _ } = projectRequire('ajv/dist/compile/codegen');
+  const { _Code } = projectRequire('ajv/dist/compile/codegen/code');
+  return {
+    keyword: LIST_MAP_KEYS, type: 'array', schemaType: 'array',
+    error: { message: ({ params }: any) => _`${params.dup}.message`, params: ({ params }: any) => _`{keys: ${params.keys}, first: ${params.dup}.first}` },
+    code(cxt: any) {
+      // eslint-disable-next-line no-new-func
+      listMapDuplicates ??= new Function(`return ${LIST_MAP_DUPLICATES}`)();
+      const fn = cxt.gen.scopeValue('func', { ref: listMapDuplicates, code: new _Code(LIST_MAP_DUPLICATES) });
+      const keys = cxt.gen.const('keys', _`${cxt.schemaValue}`);
+      cxt.gen.forOf('dup', _`${fn}(${cxt.data}, ${keys})`, (dup: any) => cxt.error(false, { dup, keys }));
+    },
+  };
+}
+
+/**
+ * The duplicates in a list-map, as JavaScript source: it is copied into the generated validators, so it
+ * is kept as text (a function's toString() depends on how the file was compiled or instrumented).
+ */
+const LIST_MAP_DUPLICATES = `(function listMapDuplicates(data, keys) {
+  const show = (v) => {
+    if (v === undefined) return 'undefined';
+    let s;
+    try { s = JSON.stringify(v); } catch (e) { s = String(v); }
+    return s.length > 80 ? s.slice(0, 77) + '...' : s;
+  };
+  const seen = new Map();
+  const out = [];
   data.forEach((item, i) => {
     if (item === null || typeof item !== 'object') return;
     const id = JSON.stringify(keys.map((k) => item[k] ?? null));
     const first = seen.get(id);
     if (first === undefined) seen.set(id, i);
-    else errors.push({ keyword: LIST_MAP_KEYS, params: { keys, first }, message: `item [${i}] duplicates item [${first}]: ${keys.map((k) => `${k}=${describe(item[k])}`).join(', ')} (x-kubernetes-list-type: map)` });
+    else out.push({ first, message: 'item [' + i + '] duplicates item [' + first + ']: ' + keys.map((k) => k + '=' + show(item[k])).join(', ') + ' (x-kubernetes-list-type: map)' });
   });
-  (validateListMapKeys as any).errors = errors;
-  return errors.length === 0;
+  return out;
+})`;
+let listMapDuplicates: ((data: Json[], keys: string[]) => { first: number; message: string }[]) | undefined;
+
+/**
+ * The JavaScript module of the precompiled validators of one group/kind's CRD versions (ajv standalone
+ * code): `exports[version]()` returns the validate function, evaluated only when called.
+ */
+export function crdValidatorModule(entries: readonly { version: string; schema: Json }[]): string {
+  const standaloneCode = projectRequire('ajv/dist/standalone').default;
+  const a = newAjv(true);
+  const parts = ['// Generated by scripts/crd-schemas.js from the CRD schema next to it (ajv standalone code): do not edit.', '"use strict";'];
+  for (const e of entries) {
+    const code: string = standaloneCode(a, a.compile(crdAjvSchema(e.schema)));
+    parts.push(`exports[${JSON.stringify(e.version)}] = () => {\nconst module = { exports: {} };\n${code}\nreturn module.exports;\n};`);
+  }
+  return parts.join('\n') + '\n';
+}
+
+/**
+ * The validator of a CRD version's openAPIV3Schema compiled now (what a synth does for a kind without a
+ * generated validator); the tests compare it with the generated one.
+ */
+export function compileCrdValidator(schema: Json): ValidateFunction {
+  return ajv().compile(crdAjvSchema(schema));
+}
+
+/** The JSON Schema ajv compiles for a CRD version's openAPIV3Schema. */
+function crdAjvSchema(schema: Json): Json {
+  return shareRepeatedSubschemas(crdRootSchema(schema));
 }
 
 const TRIVIAL_INT_OR_STRING = (s: Json): boolean =>
@@ -614,10 +683,19 @@ function shareRepeatedSubschemas(root: Json, minLength = 400): Json {
   return out;
 }
 
+/** The validator generated for the entry's kind and version (crds/schemas/<group>_<kind>.js), if there is one. */
+function precompiled(entry: CrdEntry): ValidateFunction | undefined {
+  if (!schemaIndex()) return undefined; // no crds/schemas: the schemas come from the YAML files
+  const file = path.join(crdDir(), CRD_SCHEMA_DIR, crdValidatorFile(entry.group, entry.kind));
+  if (!fs.existsSync(file)) return undefined;
+  const make = (require(file) as Record<string, () => ValidateFunction>)[entry.version];
+  return typeof make === 'function' ? make() : undefined;
+}
+
 function validateCustomResource(entry: CrdEntry, data: Json): Problem[] {
   if (!entry.validate) {
     try {
-      entry.validate = ajv().compile(shareRepeatedSubschemas(crdRootSchema(entry.schema))) as ValidateFunction;
+      entry.validate = precompiled(entry) ?? compileCrdValidator(entry.schema);
     } catch (err) {
       return [{ path: '', message: `cannot compile the schema of ${entry.group}/${entry.version} ${entry.kind} from crds/${entry.file}: ${(err as Error).message}` }];
     }
