@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { App } from 'cdk8s';
 import { DataPlaneMode } from '../src/ambient/mesh-ambient';
+import { TrafficDistribution } from '../src/application/service';
 import { Mesh } from '../src/mesh';
 import { parseYamlDocuments, toYaml } from '../src/output/yaml';
 import { expectAccepted, expectRejected, runSynth, workspaceWithOutput } from './support/hostile';
@@ -55,6 +56,10 @@ describe('ambient multi-primary multi-network', () => {
       expect(find(objects[c], 'Namespace', 'sample').metadata.labels).toEqual({ 'istio.io/dataplane-mode': 'ambient' });
       expect(find(objects[c], 'Service', 'helloworld', 'sample').metadata.labels['istio.io/global']).toBe('true');
     }
+    // Traffic distribution from the application model: the same annotation in every cluster.
+    for (const c of ['cluster1', 'cluster2']) {
+      expect(withoutSyncWave(find(objects[c], 'Service', 'helloworld', 'sample')).metadata.annotations).toEqual({ 'networking.istio.io/traffic-distribution': 'PreferClose' });
+    }
     // A cluster-local service stays local.
     const local = example();
     local.applications[0].services[0].clusterLocal = true;
@@ -95,7 +100,7 @@ describe('ambient multi-primary multi-network', () => {
     const c1 = mesh.addCluster('cluster1', { network: mesh.addNetwork('network1'), kubernetesVersion: '1.33', apiServer: 'https://cluster1.k8s.example.com:6443' });
     const c2 = mesh.addCluster('cluster2', { network: mesh.addNetwork('network2'), kubernetesVersion: '1.33', apiServer: 'https://cluster2.k8s.example.com:6443' });
     const app = mesh.addApplication('helloworld', { namespace: 'sample' });
-    app.addService('helloworld', { ports: [{ port: 5000, name: 'http' }] });
+    app.addService('helloworld', { ports: [{ port: 5000, name: 'http' }], trafficDistribution: TrafficDistribution.PREFER_CLOSE });
     app.addWorkload('helloworld', {
       version: 'v1', image: 'docker.io/istio/examples-helloworld-v1:1.0', ports: [5000], placement: { clusters: [c1, c2] },
       overrides: [{ cluster: c2, version: 'v2', image: 'docker.io/istio/examples-helloworld-v2:1.0' }],
@@ -109,6 +114,21 @@ describe('ambient multi-primary multi-network', () => {
     expect(find(objectsByCluster(mesh).cluster1, 'Namespace', 'sample').metadata.labels).toEqual({ 'istio.io/dataplane-mode': 'ambient', 'istio.io/rev': 'prod-stable' });
     expect(values(mesh, 'cluster1', 'helm-values-ztunnel.yaml').revision).toBe('1-30-3');
     expect(values(mesh, 'cluster1', 'helm-values-istiod-1-30-3.yaml')).toMatchObject({ profile: 'ambient', revision: '1-30-3' });
+  });
+});
+
+describe('traffic distribution of application services', () => {
+  test('combined with locality load balancing, which Istio would let win: refused, naming the service', () => {
+    const t = example();
+    t.clusters.forEach((c: any, i: number) => { c.region = `region${i + 1}`; });
+    t.applications[0].services[0].loadBalancing = { locality: { failover: [{ from: 'region1', to: 'region2' }] } };
+    expectRejected(toYaml(t), { field: 'applications.helloworld.services.helloworld.trafficDistribution', contains: ['"PreferClose"', 'localityLbSetting win'] });
+  });
+
+  test('a value Istio does not know is refused by the file schema', () => {
+    const t = example();
+    t.applications[0].services[0].trafficDistribution = 'PreferNetwork';
+    expectRejected(toYaml(t), { field: 'applications.helloworld.services.helloworld.trafficDistribution', contains: ['"PreferNetwork"', 'PreferClose'] });
   });
 });
 

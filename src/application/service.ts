@@ -42,7 +42,31 @@ export interface ServiceProps {
   readonly subsetsByCluster?: boolean;
   /** Client-side load balancing (locality). @default - Istio's defaults */
   readonly loadBalancing?: LoadBalancingProps;
+  /**
+   * Which endpoints callers prefer, as the Service annotation `networking.istio.io/traffic-distribution`,
+   * written identically in every cluster that has the Service. Istio 1.30 reads it in ztunnel (ambient) and
+   * in sidecars, waypoints and gateways alike: `PreferClose`/`PreferSameZone` prefer the caller's network,
+   * then region, then zone (so the caller's own cluster on a multi-network mesh), and fail over to the rest
+   * without needing outlier detection. A DestinationRule `localityLbSetting` would override it, so it
+   * cannot be combined with `loadBalancing.locality`.
+   * @default - none (Istio balances over every endpoint)
+   * @see https://istio.io/latest/docs/reference/config/annotations/#NetworkingTrafficDistribution
+   */
+  readonly trafficDistribution?: TrafficDistribution;
 }
+
+/** Values of Istio's `networking.istio.io/traffic-distribution` (istio/istio 1.30.3 `GetTrafficDistribution`). */
+export enum TrafficDistribution {
+  /** Prefer endpoints on the caller's network, then region, then zone. */
+  PREFER_CLOSE = 'PreferClose',
+  /** The same behaviour as PreferClose in Istio 1.30. */
+  PREFER_SAME_ZONE = 'PreferSameZone',
+  /** Also prefer the caller's subzone and node. */
+  PREFER_SAME_NODE = 'PreferSameNode',
+}
+
+/** The Service annotation Istio reads the traffic distribution from. */
+export const TRAFFIC_DISTRIBUTION_ANNOTATION = 'networking.istio.io/traffic-distribution';
 
 /** Istio's protocol prefixes of port names and values of appProtocol (protocol selection docs). */
 export const ISTIO_PROTOCOLS = ['http', 'http2', 'https', 'grpc', 'grpc-web', 'mongo', 'mysql', 'redis', 'tcp', 'tls', 'udp'];
@@ -68,6 +92,8 @@ export class ApplicationService {
   public readonly subsetsByCluster: boolean;
   /** Load balancing, if declared. */
   public readonly loadBalancing?: LoadBalancingProps;
+  /** Traffic distribution, if declared. */
+  public readonly trafficDistribution?: TrafficDistribution;
   private readonly _routes: RouteProps[] = [];
   private readonly _callers: (ApplicationService | Workload)[] = [];
   private readonly _calls: ApplicationService[] = [];
@@ -81,6 +107,7 @@ export class ApplicationService {
     this.clusterLocal = props.clusterLocal ?? false;
     this.subsetsByCluster = props.subsetsByCluster ?? false;
     this.loadBalancing = props.loadBalancing;
+    this.trafficDistribution = props.trafficDistribution;
   }
 
   /** The field path of this service in the topology vocabulary. */
@@ -141,6 +168,16 @@ export class ApplicationService {
       });
     }
     if (this.ports.length === 0) problems.push({ field: `${f}.ports`, message: 'is empty', fix: 'declare the ports the service listens on, e.g. { port: 9080, name: http }' });
+    const td = this.trafficDistribution;
+    if (td !== undefined && !Object.values(TrafficDistribution).includes(td)) {
+      problems.push({ field: `${f}.trafficDistribution`, value: td, message: 'is not a traffic distribution Istio knows (it would silently mean "any endpoint")', allowed: Object.values(TrafficDistribution).join(', '), fix: 'use PreferClose' });
+    } else if (td !== undefined && this.loadBalancing?.locality !== undefined) {
+      problems.push({
+        field: `${f}.trafficDistribution`, value: td,
+        message: 'is set together with loadBalancing.locality; Istio lets the DestinationRule\'s localityLbSetting win, so the traffic distribution would be ignored',
+        fix: 'keep one: trafficDistribution (network, region, zone preference without outlier detection) or loadBalancing.locality',
+      });
+    }
     const seen = new Map<string, number>();
     this.ports.forEach((p, i) => {
       const at = `${f}.ports[${i}]`;
@@ -183,7 +220,10 @@ export class ApplicationService {
   /** The Service manifest (identical in every cluster: it depends only on the declaration). */
   public manifest(): { metadata: any; spec: any } {
     return {
-      metadata: { name: this.name, namespace: this.application.namespace, labels: { app: this.name, service: this.name } },
+      metadata: {
+        name: this.name, namespace: this.application.namespace, labels: { app: this.name, service: this.name },
+        ...(this.trafficDistribution !== undefined ? { annotations: { [TRAFFIC_DISTRIBUTION_ANNOTATION]: this.trafficDistribution } } : {}),
+      },
       spec: {
         ...(this.headless ? { clusterIP: 'None' } : {}),
         ports: this.ports.map((p) => ({

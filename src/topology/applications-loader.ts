@@ -1,7 +1,7 @@
 import type { Application } from '../application/application';
 import type { ExposeProps } from '../application/ingress';
 import type { ClusterOverride, PatchOverride } from '../application/placement';
-import type { ApplicationService, ServicePortProps } from '../application/service';
+import type { ApplicationService, ServicePortProps, TrafficDistribution } from '../application/service';
 import type { HttpMatch, LoadBalancingProps, RouteProps } from '../application/traffic';
 import type { WorkloadServiceAccount, WorkloadVolume } from '../application/workload';
 import type { Cluster } from '../cluster';
@@ -19,6 +19,7 @@ export interface TopologyApplication {
     readonly ports: readonly ServicePortProps[];
     readonly headless?: boolean;
     readonly clusterLocal?: boolean;
+    readonly trafficDistribution?: TrafficDistribution;
     readonly subsetsByCluster?: boolean;
     readonly routes?: readonly RouteProps[];
     readonly loadBalancing?: LoadBalancingProps;
@@ -90,7 +91,7 @@ export function addTopologyApplications(mesh: Mesh, applications: readonly Topol
     declared.set(a.name, app);
     const services = new Map<string, ApplicationService>();
     for (const s of a.services ?? []) {
-      const service = app.addService(s.name, { ports: s.ports, headless: s.headless, clusterLocal: s.clusterLocal, subsetsByCluster: s.subsetsByCluster, loadBalancing: s.loadBalancing });
+      const service = app.addService(s.name, { ports: s.ports, headless: s.headless, clusterLocal: s.clusterLocal, subsetsByCluster: s.subsetsByCluster, loadBalancing: s.loadBalancing, trafficDistribution: s.trafficDistribution });
       if (!services.has(s.name)) services.set(s.name, service);
       for (const r of s.routes ?? []) service.addRoute(r);
     }
