@@ -1,9 +1,9 @@
 import type { Application } from '../application/application';
 import type { ExposeProps } from '../application/ingress';
-import type { ClusterOverride, PatchOverride } from '../application/placement';
-import type { ApplicationService, ServicePortProps, TrafficDistribution } from '../application/service';
-import type { HttpMatch, LoadBalancingProps, RouteProps } from '../application/traffic';
-import type { WorkloadServiceAccount, WorkloadVolume } from '../application/workload';
+import type { ClusterOverride } from '../application/placement';
+import type { ApplicationService, ServiceProps } from '../application/service';
+import type { HttpMatch, RouteProps } from '../application/traffic';
+import type { WorkloadProps } from '../application/workload';
 import type { Cluster } from '../cluster';
 import type { Mesh } from '../mesh';
 import { didYouMean } from '../names';
@@ -14,46 +14,20 @@ export interface TopologyApplication {
   readonly name: string;
   readonly namespace?: string;
   readonly defaultDeny?: boolean;
-  readonly services?: readonly {
+  // The file form of ServiceProps / WorkloadProps: the same fields, with clusters and services named instead
+  // of referenced (one definition, so the two forms cannot drift apart).
+  readonly services?: readonly (ServiceProps & {
     readonly name: string;
-    readonly ports: readonly ServicePortProps[];
-    readonly headless?: boolean;
-    readonly clusterLocal?: boolean;
-    readonly trafficDistribution?: TrafficDistribution;
-    readonly subsetsByCluster?: boolean;
     readonly routes?: readonly RouteProps[];
-    readonly loadBalancing?: LoadBalancingProps;
     readonly allowCallsFrom?: readonly string[];
     readonly calls?: readonly string[];
-  }[];
-  readonly workloads?: readonly {
+  })[];
+  readonly workloads?: readonly (Omit<WorkloadProps, 'placement' | 'overrides'> & {
     readonly name: string;
-    readonly version?: string;
-    readonly image: string;
-    readonly replicas?: number;
-    readonly env?: { readonly [name: string]: string };
-    readonly requests?: { readonly cpu?: string; readonly memory?: string };
-    readonly limits?: { readonly cpu?: string; readonly memory?: string };
-    readonly serviceAccount?: WorkloadServiceAccount;
-    readonly ports?: readonly number[];
-    readonly command?: readonly string[];
-    readonly args?: readonly string[];
-    readonly volumes?: readonly WorkloadVolume[];
-    readonly volumeMounts?: readonly { readonly name: string; readonly mountPath: string }[];
-    readonly podAnnotations?: { readonly [key: string]: string };
-    readonly terminationGracePeriodSeconds?: number;
-    readonly imagePullPolicy?: 'IfNotPresent' | 'Always' | 'Never';
     readonly placement: { readonly clusters: readonly string[] };
-    readonly overrides?: readonly {
-      readonly clusterName: string;
-      readonly image?: string;
-      readonly version?: string;
-      readonly replicas?: number;
-      readonly env?: { readonly [name: string]: string };
-      readonly clusterOverrides?: readonly PatchOverride[];
-    }[];
+    readonly overrides?: readonly (Omit<ClusterOverride, 'cluster'> & { readonly clusterName: string })[];
     readonly calls?: readonly string[];
-  }[];
+  })[];
   readonly ingress?: {
     readonly clusters: readonly string[];
     readonly hosts?: readonly string[];
