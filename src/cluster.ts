@@ -17,6 +17,7 @@ import {
   REMOTE_KUBECONFIGS_PATH, REMOTE_KUBECONFIGS_SECRET,
 } from './remote-secret';
 import { withAmbient } from './ambient/ambient-install';
+import type { DataPlaneMode } from './ambient/mesh-ambient';
 import { withRevisions } from './revisions/revision-install';
 import { SailIstio } from './sail';
 import { SharedTrust } from './trust';
@@ -111,6 +112,14 @@ export interface ClusterProps {
   readonly kubernetesVersion?: string;
 
   /**
+   * How this cluster's application workloads join the mesh. In an ambient mesh a cluster may keep
+   * sidecars: its application namespaces are labelled for injection instead of
+   * `istio.io/dataplane-mode=ambient`, while the cluster still installs the ambient components (see
+   * MeshAmbient). @default - the mesh's dataPlaneMode
+   */
+  readonly dataPlaneMode?: DataPlaneMode;
+
+  /**
    * The mesh revisions installed on this cluster (a canary cluster by cluster); a remote's must run on its
    * primary. @default - every revision of the mesh
    */
@@ -149,6 +158,8 @@ export class Cluster extends Chart {
   public readonly argoCdDestination: ArgoCdDestination;
   /** Kubernetes version, if declared. */
   public readonly kubernetesVersion?: string;
+  /** The declared data-plane mode of the cluster's workloads; undefined: the mesh's. */
+  public readonly dataPlaneMode?: DataPlaneMode;
   /** The mesh revisions installed here, if restricted. */
   public readonly revisions?: readonly string[];
 
@@ -183,6 +194,7 @@ export class Cluster extends Chart {
     this.installValues = props.installValues;
     this.ingressGatewayOptions = { ...props.ingressGateway };
     this.kubernetesVersion = props.kubernetesVersion;
+    this.dataPlaneMode = props.dataPlaneMode;
     this.revisions = props.revisions && [...props.revisions];
   }
 

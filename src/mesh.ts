@@ -254,9 +254,9 @@ export class Mesh extends Construct {
     return this.revisions.addTag(name, revision);
   }
 
-  /** Labels of the mesh's workload namespaces: ambient enrolment or injection, and the revision tag. */
-  public namespaceLabels(): { [key: string]: string } {
-    if (!this.ambient.enabled) return this.revisions.namespaceLabels();
+  /** Labels of a cluster's workload namespaces: ambient enrolment or injection, and the revision tag. */
+  public namespaceLabels(cluster: Cluster): { [key: string]: string } {
+    if (this.ambient.workloadMode(cluster) !== DataPlaneMode.AMBIENT) return this.revisions.namespaceLabels();
     return { ...this.ambient.namespaceLabels(), ...(this.revisions.enabled ? this.revisions.namespaceLabels() : {}) };
   }
 

@@ -14,6 +14,7 @@ const clusters = [
   { clusterName: 'cluster2', network: 'network2', apiServer: 'https://cluster2.k8s.example.com:6443' },
 ];
 const ambient = { meshID: 'mesh1', secretStore: { name: 'mesh-secrets' }, dataPlaneMode: 'ambient', clusters };
+const yaml = (t: unknown) => toYaml(t);
 const values = (mesh: Mesh, c: string, file: string) => mesh.cluster(c)!.installInputs.releases.find((r) => r.file === file)?.values as any;
 
 describe('ambient multi-primary multi-network', () => {
@@ -45,9 +46,9 @@ describe('ambient multi-primary multi-network', () => {
       expect(iop.spec.values.global).toMatchObject({ meshID: 'mesh1', multiCluster: { clusterName: c }, network: net });
     }
     const tree = outputTree(mesh);
-    expect(tree['_install-inputs/cluster1/README.md']).toMatch(/apply --server-side -f https:\/\/github.com\/kubernetes-sigs\/gateway-api\/releases\/download\/v1\.4\.1\/standard-install\.yaml[\s\S]*helm upgrade --install istio-base/);
+    expect(tree['_install-inputs/cluster1/README.md']).toMatch(/apply --server-side -f https:\/\/github.com\/kubernetes-sigs\/gateway-api\/releases\/download\/v1\.5\.1\/standard-install\.yaml[\s\S]*helm upgrade --install istio-base/);
     expect(tree['_install-inputs/cluster1/README.md']).toContain('helm upgrade --install ztunnel istio/ztunnel --version 1.30.3 -n istio-system');
-    expect(tree['README.md']).toContain('Every cluster needs the Gateway API v1.4.1 CRDs before Istio');
+    expect(tree['README.md']).toContain('Every cluster needs the Gateway API v1.5.1 CRDs before Istio');
   });
 
   test('namespaces enrolled with istio.io/dataplane-mode=ambient; cross-cluster services labelled istio.io/global in every cluster that has them', () => {
@@ -82,7 +83,7 @@ describe('ambient multi-primary multi-network', () => {
     const tree = outputTree(mesh);
     const app = parseYamlDocuments(tree['_argocd/application_argocd_mesh1-cluster1-gateway-api-crds.yaml'])[0] as any;
     expect(app.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-1');
-    expect(app.spec.sources).toEqual([{ repoURL: 'https://github.com/kubernetes-sigs/gateway-api.git', targetRevision: 'v1.4.1', path: 'config/crd/standard' }]);
+    expect(app.spec.sources).toEqual([{ repoURL: 'https://github.com/kubernetes-sigs/gateway-api.git', targetRevision: 'v1.5.1', path: 'config/crd/standard' }]);
     const meshApp = parseYamlDocuments(tree['_argocd/application_argocd_mesh1-cluster1.yaml'])[0] as any;
     expect(Number(meshApp.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeGreaterThan(-1);
     expect(meshApp.spec.sources.map((s: any) => s.chart).filter(Boolean)).toEqual(['base', 'istiod', 'cni', 'ztunnel']);
@@ -117,6 +118,55 @@ describe('ambient multi-primary multi-network', () => {
   });
 });
 
+describe('data-plane mode per cluster', () => {
+  const mixed = () => { const t = example(); t.clusters[1].dataPlaneMode = 'sidecar'; return t; };
+
+  test('a cluster of an ambient mesh keeps sidecars: its namespaces are labelled for injection, its install stays ambient-capable', () => {
+    const mesh = meshOf(mixed());
+    const objects = objectsByCluster(mesh);
+    expect(find(objects.cluster1, 'Namespace', 'sample').metadata.labels).toEqual({ 'istio.io/dataplane-mode': 'ambient' });
+    expect(find(objects.cluster2, 'Namespace', 'sample').metadata.labels).toEqual({ 'istio-injection': 'enabled' });
+    // The sidecars need HBONE (the ambient profile) to reach cluster1's ambient workloads, and cluster2's
+    // workloads stay reachable across networks through its ambient east-west gateway.
+    expect(find(objects.cluster2, 'Istio', 'default').spec.profile).toBe('ambient');
+    expect(objects.cluster2.map((o) => o.kind)).toEqual(expect.arrayContaining(['IstioCNI', 'ZTunnel']));
+    expect(find(objects.cluster2, 'Gateway', 'istio-eastwestgateway', 'istio-system').spec.gatewayClassName).toBe('istio-east-west');
+    // The service is global in both clusters: a caller in cluster1 reaches cluster2's endpoints.
+    for (const c of ['cluster1', 'cluster2']) expect(find(objects[c], 'Service', 'helloworld', 'sample').metadata.labels['istio.io/global']).toBe('true');
+    expect(outputTree(mesh)['README.md']).toContain('The workloads of `cluster2` keep sidecars');
+  });
+
+  test('with revisions the sidecar cluster gets the tag label alone, never istio-injection beside it', () => {
+    const t = { ...mixed(), revisions: [{ name: '1-30-3' }], revisionTags: [{ name: 'prod-stable', revision: '1-30-3' }] };
+    const objects = objectsByCluster(meshOf(t));
+    expect(find(objects.cluster1, 'Namespace', 'sample').metadata.labels).toEqual({ 'istio.io/dataplane-mode': 'ambient', 'istio.io/rev': 'prod-stable' });
+    expect(find(objects.cluster2, 'Namespace', 'sample').metadata.labels).toEqual({ 'istio.io/rev': 'prod-stable' });
+  });
+
+  test('a mixed mesh synthesizes with a warning naming the sidecar clusters; the TypeScript API declares it per cluster too', () => {
+    const { dir, outdir } = workspaceWithOutput();
+    fs.writeFileSync(`${dir}/t.yaml`, yaml(mixed()));
+    const r = runSynth({ CDK8S_OUTDIR: outdir, MESH_TOPOLOGY: `${dir}/t.yaml` });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^warning: the workloads of "cluster2" keep sidecars in an ambient mesh/m);
+    const all = { ...example(), clusters: example().clusters.map((c: any) => ({ ...c, dataPlaneMode: 'sidecar' })) };
+    expect(find(objectsByCluster(meshOf(all)).cluster1, 'Namespace', 'sample').metadata.labels).toEqual({ 'istio-injection': 'enabled' });
+    const mesh = new Mesh(new App(), 'mesh', { meshId: 'mesh1', secretStore: { name: 's' }, dataPlaneMode: DataPlaneMode.AMBIENT });
+    mesh.addCluster('cluster1', { network: mesh.addNetwork('network1'), apiServer: 'https://cluster1.example.com' });
+    mesh.addCluster('cluster2', { network: mesh.addNetwork('network2'), apiServer: 'https://cluster2.example.com', dataPlaneMode: DataPlaneMode.SIDECAR });
+    mesh.addApplication('a', { namespace: 'sample' }).addService('a', { ports: [{ port: 80, name: 'http' }] });
+    mesh.build();
+    expect(mesh.ambient.warnings()).toEqual([expect.stringContaining('"cluster2" keep sidecars')]);
+    expect(mesh.ambient.workloadMode(mesh.cluster('cluster1')!)).toBe(DataPlaneMode.AMBIENT);
+  });
+
+  test('an ambient cluster in a sidecar mesh is refused, naming the cluster, with the migration-order fix', () => {
+    const t = { ...ambient, dataPlaneMode: 'sidecar', clusters: [clusters[0], { ...clusters[1], dataPlaneMode: 'ambient' }] };
+    expectRejected(yaml(t), { cluster: 'cluster2', field: 'dataPlaneMode', contains: ['"ambient"', "set the mesh's dataPlaneMode: ambient", 'dataPlaneMode: sidecar'] });
+    expectRejected(yaml({ ...ambient, clusters: [clusters[0], { ...clusters[1], dataPlaneMode: 'ztunnel' }] }), { cluster: 'cluster2', field: 'dataPlaneMode', contains: ['"ztunnel"', 'sidecar'] });
+  });
+});
+
 describe('traffic distribution of application services', () => {
   test('combined with locality load balancing, which Istio would let win: refused, naming the service', () => {
     const t = example();
@@ -133,7 +183,6 @@ describe('traffic distribution of application services', () => {
 });
 
 describe('ambient limits are errors (or an explicit opt-in with a warning)', () => {
-  const yaml = (t: unknown) => toYaml(t);
   test('ambient with primary-remote (istiod cannot be exposed through the ambient gateway)', () => {
     expectRejected(yaml({ ...ambient, clusters: [clusters[0], { ...clusters[1], primaryClusterName: 'cluster1' }] }), { cluster: 'cluster2', field: 'primaryClusterName', contains: ['"cluster1"', 'classic east-west gateway'] });
   });
@@ -156,8 +205,8 @@ describe('ambient limits are errors (or an explicit opt-in with a warning)', () 
     expect(r.stderr).toMatch(/^warning: ambient on several clusters of one network is alpha/m);
   });
   test('a Kubernetes version too old for the pinned Gateway API, or not a version', () => {
-    expectRejected(yaml({ ...ambient, clusters: [{ ...clusters[0], kubernetesVersion: '1.29' }, clusters[1]] }), { cluster: 'cluster1', field: 'kubernetesVersion', contains: ['"1.29"', 'v1.4.1', '1.30'] });
+    expectRejected(yaml({ ...ambient, clusters: [{ ...clusters[0], kubernetesVersion: '1.30' }, clusters[1]] }), { cluster: 'cluster1', field: 'kubernetesVersion', contains: ['"1.30"', 'v1.5.1', '1.31'] });
     expectRejected(yaml({ ...ambient, clusters: [clusters[0], { ...clusters[1], kubernetesVersion: 'latest' }] }), { cluster: 'cluster2', field: 'kubernetesVersion', contains: ['"latest"'] });
-    expect(() => objectsByCluster(meshOf({ ...ambient, clusters: [{ ...clusters[0], kubernetesVersion: 'v1.30.2' }, clusters[1]] }))).not.toThrow();
+    expect(() => objectsByCluster(meshOf({ ...ambient, clusters: [{ ...clusters[0], kubernetesVersion: 'v1.31.2' }, clusters[1]] }))).not.toThrow();
   });
 });

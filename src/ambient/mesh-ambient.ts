@@ -54,7 +54,24 @@ export interface AmbientHost {
 export class MeshAmbient {
   constructor(private readonly mesh: AmbientHost, public readonly mode: DataPlaneMode = DataPlaneMode.SIDECAR, public readonly props: AmbientProps = {}) {}
 
+  /** Whether the mesh installs the ambient components (on every cluster). */
   public get enabled(): boolean { return this.mode === DataPlaneMode.AMBIENT; }
+
+  /**
+   * How a cluster's application workloads join the mesh: its declared `dataPlaneMode`, else the mesh's.
+   * A sidecar cluster of an ambient mesh still installs the ambient profile (installFacts): the profile
+   * sets `ISTIO_META_ENABLE_HBONE` for sidecars (manifests/helm-profiles/ambient.yaml), which is what lets
+   * them reach the ambient workloads of the other clusters; this is Istio's migration order, ambient
+   * components first and workloads namespace by namespace (istio.io docs ambient/migrate).
+   */
+  public workloadMode(cluster: Cluster): DataPlaneMode {
+    return cluster.dataPlaneMode ?? this.mode;
+  }
+
+  /** Clusters of an ambient mesh whose workloads keep sidecars. */
+  private get sidecarClusters(): readonly Cluster[] {
+    return this.enabled ? this.mesh.clusters.filter((c) => this.workloadMode(c) === DataPlaneMode.SIDECAR) : [];
+  }
 
   /** The ambient install facts of a cluster, or undefined for a sidecar mesh. */
   public installFacts(cluster: Cluster): AmbientInstallFacts | undefined {
@@ -69,8 +86,15 @@ export class MeshAmbient {
 
   /** What synth should tell the user without failing. */
   public warnings(): string[] {
-    if (!this.enabled || this.mesh.isMultiNetwork || this.mesh.clusters.length < 2 || !this.props.allowSingleNetwork) return [];
-    return ['ambient on several clusters of one network is alpha in Istio 1.30 ("untested, and may be broken", istio.io docs ambient/install/multicluster); accepted because ambient.allowSingleNetwork is true'];
+    const warnings: string[] = [];
+    if (this.enabled && !this.mesh.isMultiNetwork && this.mesh.clusters.length > 1 && this.props.allowSingleNetwork) {
+      warnings.push('ambient on several clusters of one network is alpha in Istio 1.30 ("untested, and may be broken", istio.io docs ambient/install/multicluster); accepted because ambient.allowSingleNetwork is true');
+    }
+    const sidecars = this.sidecarClusters.map((c) => c.name);
+    if (sidecars.length > 0 && sidecars.length < this.mesh.clusters.length) {
+      warnings.push(`the workloads of ${sidecars.map((n) => `"${n}"`).join(', ')} keep sidecars in an ambient mesh: Istio supports sidecars beside ambient workloads for migration, with known issues across clusters (istio/istio issues labelled migrate-sidecar-to-ambient); move them to ambient (drop the cluster's dataPlaneMode) once migrated`);
+    }
+    return warnings;
   }
 
   public problems(): Problem[] {
@@ -91,7 +115,17 @@ export class MeshAmbient {
         }
       }
     }
-    if (!this.enabled) return problems;
+    if (!this.enabled) {
+      for (const c of this.mesh.clusters.filter((x) => x.dataPlaneMode === DataPlaneMode.AMBIENT)) {
+        problems.push({
+          cluster: c.name, field: 'dataPlaneMode', value: 'ambient',
+          message: 'asks for ambient workloads in a sidecar mesh: ambient needs ztunnel and istio-cni on the cluster and, so that the sidecars of the other clusters can reach its workloads, the ambient profile (HBONE for sidecars) on every cluster of the mesh',
+          allowed: 'sidecar, or ambient when the mesh\'s dataPlaneMode is ambient',
+          fix: 'set the mesh\'s dataPlaneMode: ambient (every cluster installs the ambient components; sidecars keep working) and declare dataPlaneMode: sidecar on the clusters whose workloads keep sidecars, or remove this cluster\'s dataPlaneMode',
+        });
+      }
+      return problems;
+    }
     for (const c of this.mesh.clusters) {
       const model = c.controlPlane.model;
       if (model === ControlPlaneModel.REMOTE) {

@@ -368,7 +368,7 @@ export class MeshApplications {
     // Namespaces first: one per cluster and namespace, whichever applications share it.
     for (const c of this.mesh.clusters) {
       for (const ns of [...(index.namespaces.get(c) ?? [])].sort()) {
-        plain(c, `ApplicationNamespace-${ns}`, k8s.KubeNamespace.GVK, { name: ns, labels: this.mesh.namespaceLabels() }, {});
+        plain(c, `ApplicationNamespace-${ns}`, k8s.KubeNamespace.GVK, { name: ns, labels: this.mesh.namespaceLabels(c) }, {});
       }
     }
     const gatewayIn = new Map<Cluster, IstioGatewayChart>();

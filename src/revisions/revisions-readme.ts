@@ -1,4 +1,5 @@
 import { GATEWAY_API_STANDARD_INSTALL, GATEWAY_API_VERSION } from '../ambient/gateway-api';
+import { DataPlaneMode } from '../ambient/mesh-ambient';
 import { ControlPlaneModel } from '../control-plane';
 import type { Mesh } from '../mesh';
 import { SAIL_INACTIVE_REVISION_GRACE_SECONDS, SailUpdateStrategy } from './sail-revision-based';
@@ -47,10 +48,22 @@ export function revisionsReadme(mesh: Mesh): string[] {
         + (mesh.argoCd ? ' (with Argo CD: the `*-gateway-api-crds` Applications, in the prerequisites\' wave).' : '.'),
       'Then base, istiod, cni and ztunnel (`_install-inputs/<cluster>`), then the cluster directory; namespaces are enrolled with `istio.io/dataplane-mode=ambient`,'
         + ' and services reachable across clusters carry `istio.io/global: "true"`.',
+      ...sidecarClustersReadme(mesh),
       '',
     );
   }
   return lines;
+}
+
+/** The clusters of an ambient mesh whose workloads keep sidecars (their declared dataPlaneMode). */
+function sidecarClustersReadme(mesh: Mesh): string[] {
+  const sidecars = mesh.clusters.filter((c) => mesh.ambient.workloadMode(c) === DataPlaneMode.SIDECAR).map((c) => `\`${c.name}\``);
+  if (sidecars.length === 0) return [];
+  return [
+    `The workloads of ${sidecars.join(', ')} keep sidecars (the cluster's \`dataPlaneMode: sidecar\`): their namespaces are labelled for injection,`
+      + ' while the cluster installs the ambient components like the others (the ambient profile gives sidecars HBONE, so they reach the ambient workloads).'
+      + ' To move such a cluster to ambient, follow istio.io\'s ambient/migrate steps per namespace, then remove its `dataPlaneMode`.',
+  ];
 }
 
 /** What changes in the steps when Sail installs the revisions with one RevisionBased `Istio` per cluster. */

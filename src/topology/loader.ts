@@ -18,7 +18,7 @@ import type { TenancyProps } from '../tenancy/mesh-tenancy';
 import { addTopologyTenants, TopologyTenant } from './tenants-loader';
 import { addTopologyApplications, locateApplicationPath, TopologyApplication } from './applications-loader';
 import { addTopologyVmGroups, TopologyVmGroup } from './vm-groups-loader';
-import { addTopologyRevisions, meshAmbientProps, TopologyRevisions } from './revisions-loader';
+import { addTopologyRevisions, dataPlaneModeOf, meshAmbientProps, TopologyRevisions } from './revisions-loader';
 import { checkSchema } from './schema-check';
 import { readTopologyText, TopologyText } from './topology-text';
 import * as SCHEMA from './topology.schema.json';
@@ -42,6 +42,7 @@ export interface TopologyCluster {
   readonly externalIstiod?: { readonly address: string; readonly tlsCredentialName?: string; readonly namespace?: string };
   readonly argoCdDestination?: { readonly name?: string; readonly server?: string };
   readonly kubernetesVersion?: string;
+  readonly dataPlaneMode?: 'sidecar' | 'ambient';
   readonly revisions?: readonly string[];
   readonly verificationWorkloads?: { readonly namespace?: string; readonly helloworldVersion?: string };
   readonly meta?: Record<string, unknown>;
@@ -414,6 +415,7 @@ export function meshFromTopology(scope: Construct, id: string, input: unknown, s
       installValues: c.installValues,
       ingressGateway: c.ingressGateway,
       kubernetesVersion: c.kubernetesVersion,
+      dataPlaneMode: dataPlaneModeOf(c.dataPlaneMode),
       revisions: c.revisions,
     });
     if (c.verificationWorkloads) cl.addVerificationWorkloads(c.verificationWorkloads);

@@ -15,7 +15,13 @@ export interface TopologyRevisions {
 
 /** The mesh props of the data-plane fields (given at construction). */
 export function meshAmbientProps(doc: TopologyRevisions): { dataPlaneMode?: DataPlaneMode; ambient?: AmbientProps } {
-  return { dataPlaneMode: doc.dataPlaneMode === 'ambient' ? DataPlaneMode.AMBIENT : DataPlaneMode.SIDECAR, ambient: doc.ambient };
+  return { dataPlaneMode: dataPlaneModeOf(doc.dataPlaneMode) ?? DataPlaneMode.SIDECAR, ambient: doc.ambient };
+}
+
+/** A file's `dataPlaneMode` (mesh or cluster) as the enum; undefined when not written. */
+export function dataPlaneModeOf(mode: 'sidecar' | 'ambient' | undefined): DataPlaneMode | undefined {
+  if (mode === undefined) return undefined;
+  return mode === 'ambient' ? DataPlaneMode.AMBIENT : DataPlaneMode.SIDECAR;
 }
 
 /**
