@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { App } from 'cdk8s';
-import { Mesh, renderMesh } from '../src';
+import { ControlPlane, IstioInstallMethod, Mesh, renderMesh } from '../src';
 import { formatPlan, planChanges, TreeFile } from '../src/output/plan';
 import { parseYamlDocuments, toYaml } from '../src/output/yaml';
 import { RevisionedIstiodExposure } from '../src/revisions/revisioned-istiod-exposure';
@@ -120,6 +120,23 @@ describe('revisioned control planes', () => {
     for (const [i, v] of [[1, 'v1'], [2, 'v2']] as const) {
       mesh.addCluster(`cluster${i}`, { network: mesh.addNetwork(`network${i}`), apiServer: `https://cluster${i}.k8s.example.com:6443` }).addVerificationWorkloads({ helloworldVersion: v });
     }
+    mesh.build();
+    expect(outputTree(mesh)).toEqual(outputTree(meshOf(file)));
+  });
+
+  test('the TypeScript API and the file produce byte-identical output (the revisioned primary-remote example)', () => {
+    const file = parseYamlDocuments(fs.readFileSync(`${PROJECT_ROOT}/examples/primary-remote-revisioned.yaml`, 'utf8'))[0];
+    const mesh = new Mesh(new App(), 'mesh', {
+      meshId: 'mesh1', secretStore: { name: 'mesh-secrets' },
+      argoCd: { repoURL: 'https://git.example.com/platform/mesh1-gitops.git', istioInstall: IstioInstallMethod.SAIL_OPERATOR },
+    });
+    mesh.addRevisionTag('prod-stable', mesh.addRevision('1-30-3', { version: '1.30.3' }));
+    mesh.revisions.workloadRevision = 'prod-stable';
+    mesh.revisions.gatewayRevision = 'prod-stable';
+    const primary = mesh.addCluster('cluster1', { network: mesh.addNetwork('network1'), apiServer: 'https://cluster1.k8s.example.com:6443', eastWestGateway: { address: '192.0.2.10' } });
+    primary.addVerificationWorkloads({ helloworldVersion: 'v1' });
+    mesh.addCluster('cluster2', { network: mesh.addNetwork('network2'), apiServer: 'https://cluster2.k8s.example.com:6443', controlPlane: ControlPlane.remote(primary) })
+      .addVerificationWorkloads({ helloworldVersion: 'v2' });
     mesh.build();
     expect(outputTree(mesh)).toEqual(outputTree(meshOf(file)));
   });
