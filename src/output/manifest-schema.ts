@@ -4,7 +4,7 @@
  * and the tests use it directly (test/support/schema-validator.ts).
  *
  * - Custom resources are validated against the `openAPIV3Schema` of the matching served CRD version
- *   in `<project root>/crds/*.yaml`, with the Kubernetes structural-schema extensions mapped onto
+ *   in the pinned `<project root>/crds/*.yaml` (read from their extract crds/schemas/), with the Kubernetes structural-schema extensions mapped onto
  *   JSON Schema and unknown fields rejected the way the API server prunes them
  *   (`kubectl apply --validate=strict` reports them as errors).
  *   The validators are generated ahead of time (crds/schemas/<group>_<kind>.js, ajv standalone code,
@@ -14,7 +14,7 @@
  *   generated validator never looked at (see `findUnknownFields`).
  * - Kinds with no schema are errors ("no schema for <apiVersion> <kind>"), never a silent pass.
  *
- * Runtime dependencies (ajv, js-yaml, kubernetes-models) are resolved from the project root, so this
+ * Runtime dependencies (ajv, kubernetes-models) are resolved from the project root, so this
  * file also works when compiled to a directory outside the project.
  */
 import * as fs from 'fs';
@@ -375,8 +375,6 @@ type CrdLookup =
   | { kind: 'wrong-version'; served: string[] }
   | { kind: 'none' };
 
-/** Each YAML document of every file in crds/, parsed only when a lookup needs it. */
-const crdDocs: { file: string; text: string; parsed: boolean }[] = [];
 const crdByGvk = new Map<string, CrdEntry>();
 const versionsByGk = new Map<string, CrdEntry[]>();
 const loadedGroupKinds = new Set<string>();
@@ -386,69 +384,30 @@ function splitApiVersion(apiVersion: string): { group: string; version: string }
   return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /**
- * Parse (once) the CRD documents that mention both the group and the kind; only documents with
- * kind CustomResourceDefinition count. Parsing everything up front costs ~0.5 s, so this is lazy.
+ * Load (once) the schemas of a group/kind from crds/schemas/ (see crd-schema-index.ts): one small JSON
+ * file per group/kind, so that a synth reads and parses only the kinds it has. The folder is generated
+ * from the pinned CRD files, committed and packed; test/crd-schemas.test.ts fails when it is stale.
  */
 function loadGroupKind(group: string, kind: string): void {
   const key = `${group}/${kind}`;
   if (loadedGroupKinds.has(key)) return;
   loadedGroupKinds.add(key);
-  // The schemas extracted from crds/ (crds/schemas/, see crd-schema-index.ts): one small JSON file per
-  // group/kind, so that a synth reads and parses only the kinds it has.
-  const index = schemaIndex();
-  if (index) {
-    if (!index.has(`${group}/${kind}`)) return;
-    const entries = JSON.parse(fs.readFileSync(path.join(crdDir(), CRD_SCHEMA_DIR, crdSchemaFile(group, kind)), 'utf8')) as CrdEntry[];
-    for (const e of entries) {
-      crdByGvk.set(`${e.group}/${e.version}/${e.kind}`, e);
-      const gk = `${e.group}/${e.kind}`;
-      versionsByGk.set(gk, [...(versionsByGk.get(gk) ?? []), e]);
-    }
-    return;
-  }
-  if (crdDocs.length === 0) {
-    for (const file of fs.readdirSync(crdDir()).sort()) {
-      if (!/\.ya?ml$/.test(file)) continue;
-      for (const text of fs.readFileSync(path.join(crdDir(), file), 'utf8').split(/^---[ \t]*$/m)) {
-        if (/^\s*kind:\s*["']?CustomResourceDefinition["']?\s*$/m.test(text)) crdDocs.push({ file, text, parsed: false });
-      }
-    }
-  }
-  const mentionsGroup = new RegExp(`^\\s*group:\\s*["']?${escapeRegExp(group)}["']?\\s*$`, 'm');
-  const mentionsKind = new RegExp(`^\\s*kind:\\s*["']?${escapeRegExp(kind)}["']?\\s*$`, 'm');
-  const yaml = projectRequire('js-yaml') as typeof import('js-yaml');
-  for (const d of crdDocs) {
-    if (d.parsed || !mentionsGroup.test(d.text) || !mentionsKind.test(d.text)) continue;
-    d.parsed = true;
-    const doc = yaml.load(d.text) as Json;
-    if (!doc || doc.kind !== 'CustomResourceDefinition' || !doc.spec) continue;
-    const g: string = doc.spec.group;
-    const k: string = doc.spec.names?.kind;
-    for (const v of doc.spec.versions ?? []) {
-      const schema = v.schema?.openAPIV3Schema ?? doc.spec.validation?.openAPIV3Schema;
-      if (!schema) continue;
-      const e: CrdEntry = { group: g, version: v.name, kind: k, served: v.served !== false, file: d.file, schema };
-      crdByGvk.set(`${g}/${v.name}/${k}`, e);
-      const gk = `${g}/${k}`;
-      versionsByGk.set(gk, [...(versionsByGk.get(gk) ?? []), e]);
-    }
+  if (!schemaIndex().has(key)) return;
+  const entries = JSON.parse(fs.readFileSync(path.join(crdDir(), CRD_SCHEMA_DIR, crdSchemaFile(group, kind)), 'utf8')) as CrdEntry[];
+  for (const e of entries) {
+    crdByGvk.set(`${e.group}/${e.version}/${e.kind}`, e);
+    versionsByGk.set(key, [...(versionsByGk.get(key) ?? []), e]);
   }
 }
 
-let indexCache: Set<string> | null | undefined;
-/** The group/kinds of crds/schemas/index.json; null without it (then the YAML files are read). */
-function schemaIndex(): Set<string> | null {
+let indexCache: Set<string> | undefined;
+/** The group/kinds of crds/schemas/index.json. */
+function schemaIndex(): Set<string> {
   if (indexCache === undefined) {
-    try {
-      indexCache = new Set(JSON.parse(fs.readFileSync(path.join(crdDir(), CRD_SCHEMA_DIR, 'index.json'), 'utf8')) as string[]);
-    } catch {
-      indexCache = null;
-    }
+    const file = path.join(crdDir(), CRD_SCHEMA_DIR, 'index.json');
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing: the CRD schemas are generated from crds/*.yaml; run \`npm run crd-schemas\``);
+    indexCache = new Set(JSON.parse(fs.readFileSync(file, 'utf8')) as string[]);
   }
   return indexCache;
 }
