@@ -69,6 +69,14 @@ describe('example: two namespace tenants (examples/namespace-tenants.yaml)', () 
     }
   });
 
+  test('in a revisioned mesh a tenant namespace no application creates carries the revision tag, never istio-injection', () => {
+    const doc = parseYamlDocuments(EXAMPLE_TEXT)[0] as any;
+    const revisioned = objectsByCluster(meshOf({ ...doc, revisions: [{ name: '1-30-3' }], revisionTags: [{ name: 'prod-stable', revision: '1-30-3' }] }));
+    for (const c of ['cluster1', 'cluster2']) {
+      for (const ns of ['blog', 'shop-data']) expect(revisioned[c].find((o) => o.kind === 'Namespace' && o.metadata.name === ns).metadata.labels).toEqual({ 'istio.io/rev': 'prod-stable' });
+    }
+  });
+
   test('install values: exportTo defaults and discovery selectors, in the Helm values and the IstioOperator', () => {
     const mesh = fromFile();
     mesh.build();
@@ -120,6 +128,18 @@ describe('bad input: rejected with the tenant, namespace and field named, the ou
     }), { field: 'tenants.team-a.namespaces', contains: ['"istio-system"'] });
     expect(stderr).toContain('field "tenants.team-a": is declared twice');
     expect(stderr).toContain('field "strictMtls"');
+  });
+  test('tenants in clusters with ambient workloads (their Sidecar scoping would be inert); accepted where the clusters keep sidecars', () => {
+    const ambient = (d: any) => {
+      d.dataPlaneMode = 'ambient';
+      d.clusters[1].network = 'network2';
+    };
+    const stderr = expectRejected(edited(ambient), { cluster: 'cluster1', field: 'dataPlaneMode', contains: ['"ambient"', 'tenants (team-a, team-b)', 'declare dataPlaneMode: sidecar on this cluster'] });
+    expect(stderr).toContain('cluster "cluster2", field "dataPlaneMode"');
+    const doc = parseYamlDocuments(EXAMPLE_TEXT)[0] as any;
+    ambient(doc);
+    doc.clusters.forEach((c: any) => { c.dataPlaneMode = 'sidecar'; });
+    expect(objectsByCluster(meshOf(doc)).cluster1.find((o) => o.kind === 'Namespace' && o.metadata.name === 'shop-data').metadata.labels).toEqual({ 'istio-injection': 'enabled' });
   });
   test('unknown fields of a tenant are refused by the schema', () => {
     expectRejected(edited((d) => { d.tenants[0].namespace = ['x']; }), { field: 'tenants.0.namespace', contains: ['did you mean "namespaces"?'] });

@@ -1,7 +1,8 @@
 import { Sidecar } from '../../imports/istio-networking.istio.io';
 import { AuthorizationPolicy } from '../../imports/istio-security.istio.io';
 import { addMeshValues, MeshValues } from '../federation/mesh-values';
-import { INJECTION_LABEL, ISTIO_SYSTEM_NAMESPACE } from '../istio';
+import { DataPlaneMode } from '../ambient/mesh-ambient';
+import { ISTIO_SYSTEM_NAMESPACE } from '../istio';
 import { k8s } from '../k8s';
 import type { Mesh } from '../mesh';
 import { didYouMean, isDnsLabel } from '../names';
@@ -106,6 +107,18 @@ export class MeshTenancy {
         }
       }
     }
+    if (this.tenants.length > 0) {
+      // A tenant's Sidecar (what its proxies see) has nothing to act on in ambient: the scoping the tenancy
+      // promises would be silently inert there (the L4 DENY policy alone would still hold).
+      for (const c of this.mesh.clusters.filter((x) => this.mesh.ambient.workloadMode(x) === DataPlaneMode.AMBIENT)) {
+        problems.push({
+          cluster: c.name, field: 'dataPlaneMode', value: 'ambient',
+          message: `runs ambient workloads, but the mesh has tenants (${this.tenants.map((t) => t.name).join(', ')}) whose isolation includes a Sidecar resource limiting what each tenant's proxies see; ambient workloads have no sidecar, so that scoping would not apply`,
+          allowed: 'sidecar workloads in the clusters of a mesh with tenants',
+          fix: 'declare dataPlaneMode: sidecar on this cluster (the mesh may stay ambient), or drop the tenants',
+        });
+      }
+    }
     if (this.tenants.length > 0 && !this.mesh.strictMtls) {
       problems.push({
         field: 'strictMtls', value: false,
@@ -156,7 +169,8 @@ export class MeshTenancy {
         const denied = this.deniedNamespaces(t);
         for (const ns of [...t.namespaces].sort()) {
           if (!c.node.tryFindChild(`ApplicationNamespace-${ns}`)) {
-            new PlainApiObject(c, `ApplicationNamespace-${ns}`, { gvk: k8s.KubeNamespace.GVK, metadata: { name: ns, labels: { [INJECTION_LABEL]: 'enabled' } }, body: {} });
+            // Labelled like the applications' namespaces: injection or the revision tag (never both), or ambient.
+            new PlainApiObject(c, `ApplicationNamespace-${ns}`, { gvk: k8s.KubeNamespace.GVK, metadata: { name: ns, labels: this.mesh.namespaceLabels(c) }, body: {} });
           }
           // What the tenant's proxies see: services *and* configuration (VirtualServices) only from these
           // namespaces (sidecar.proto egress.hosts "namespace/dnsName"). This is what keeps another tenant's
