@@ -204,6 +204,10 @@ describe('ambient limits are errors (or an explicit opt-in with a warning)', () 
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^warning: ambient on several clusters of one network is alpha/m);
   });
+  test('VM groups (istiod must be exposed for them, which the ambient east-west gateway cannot do)', () => {
+    const vm = { ...example(), vmNetworks: ['vm-network'], vmGroups: [{ name: 'hello-vm', namespace: 'vm-namespace', serviceAccount: 'vm-sa', network: 'vm-network', ports: { http: 8080 } }] };
+    expectRejected(yaml(vm), { field: 'vmGroups.hello-vm', contains: ['"hello-vm"', 'expose-istiod', 'dataPlaneMode: sidecar'] });
+  });
   test('a Kubernetes version too old for the pinned Gateway API, or not a version', () => {
     expectRejected(yaml({ ...ambient, clusters: [{ ...clusters[0], kubernetesVersion: '1.30' }, clusters[1]] }), { cluster: 'cluster1', field: 'kubernetesVersion', contains: ['"1.30"', 'v1.5.1', '1.31'] });
     expectRejected(yaml({ ...ambient, clusters: [clusters[0], { ...clusters[1], kubernetesVersion: 'latest' }] }), { cluster: 'cluster2', field: 'kubernetesVersion', contains: ['"latest"'] });

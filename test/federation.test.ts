@@ -167,6 +167,9 @@ describe('bad input: rejected with the mesh and field named, the output untouche
     const f = new Federation(app, 'f', { meshes: ['m', 'm'].map((id, i) => ({ mesh: new Mesh(app, `m${i}`, { meshId: id, trustDomain: `td${i}.example` }), trustAnchor: TrustAnchor.fromPem(ROOT_CERT.meshA) })) });
     expect(f.problems().filter((p) => p.field === 'federation.meshes[m].meshID')).toHaveLength(1);
   });
+  test('an ambient mesh in a federation (federation needs the classic east-west gateway)', () => {
+    expectRejected(edited((d) => { d.meshes[1].dataPlaneMode = 'ambient'; d.meshes[1].clusters[0].eastWestGateway = { enabled: true }; }), { field: 'federation.meshes[mesh-b].dataPlaneMode', contains: ['"ambient"', 'classic east-west gateway', 'dataPlaneMode: sidecar'] });
+  });
   test('two meshes with one trust domain', () => {
     expectRejected(edited((d) => { d.meshes[1].trustDomain = 'mesh-a.example.com'; }), { field: 'federation.meshes[mesh-b].trustDomain', contains: ['"mesh-a.example.com"', 'trust domain of mesh "mesh-a"'] });
   });

@@ -39,6 +39,7 @@ export interface AmbientHost {
   readonly clusters: readonly Cluster[];
   readonly isMultiNetwork: boolean;
   readonly applications: { readonly all: readonly { readonly namespace: string; readonly services: readonly { readonly name: string; readonly clusterLocal: boolean }[] }[] };
+  readonly vmGroups: { readonly all: readonly { readonly name: string; readonly field: string }[] };
 }
 
 /**
@@ -148,6 +149,14 @@ export class MeshAmbient {
           fix: 'run istiod on every cluster (multi-primary), or use dataPlaneMode: sidecar',
         });
       }
+    }
+    for (const g of this.mesh.vmGroups.all) {
+      problems.push({
+        field: g.field, value: g.name,
+        message: 'joins VMs to an ambient mesh: a VM reaches istiod through a classic east-west gateway exposing it (expose-istiod), which an ambient mesh does not install, and the ambient east-west gateway carries meshed HBONE only and cannot expose istiod; VM WorkloadEntries in ambient multicluster are an open Istio issue (istio/istio#46779)',
+        allowed: 'VM groups in a sidecar mesh',
+        fix: 'remove the VM group, or run the mesh with dataPlaneMode: sidecar',
+      });
     }
     if (this.mesh.clusters.length > 1 && !this.mesh.isMultiNetwork && !this.props.allowSingleNetwork) {
       problems.push({

@@ -192,6 +192,14 @@ export class Federation extends Construct {
         } else networks.set(n.name, mesh);
       }
       problems.push(...m.trustAnchor.problems(`${field}.trustAnchor`));
+      if (mesh.ambient.enabled) {
+        problems.push({
+          field: `${field}.dataPlaneMode`, value: 'ambient',
+          message: 'makes a federated mesh ambient: federation carries the peers\' calls through a classic east-west gateway (AUTO_PASSTHROUGH on 15443, global.meshNetworks), which an ambient mesh does not install; Istio 1.30 documents no ambient multi-mesh federation',
+          allowed: 'sidecar meshes in a federation',
+          fix: 'use dataPlaneMode: sidecar for the federated meshes, or join the clusters into one ambient mesh',
+        });
+      }
     }
 
     for (const e of this.exports) {
