@@ -265,6 +265,14 @@ describe('rejected revisions of VM groups: nothing written, the field, the value
     expect(meshOf(inPlace).validate()).toEqual([]);
   });
 
+  test('through the TypeScript API, a revision that is not a string is a problem, not a crash', () => {
+    const mesh = new Mesh(new App(), 'mesh', { meshId: 'mesh1' });
+    mesh.addRevision('1-30-3');
+    mesh.addCluster('cluster1', { network: mesh.addNetwork('network1'), eastWestGateway: { address: '192.0.2.10' } });
+    mesh.addVmGroup('hello-vm', { namespace: 'vm', revision: 1030 as unknown as string });
+    expect(mesh.validate().filter((p) => p.field === 'vmGroups.hello-vm.revision').map((p) => [p.value, p.allowed])).toEqual([[1030, '"1-30-3"']]);
+  });
+
   test('all problems at once: an unknown name in one group and an uninstalled revision in another', () => {
     const t = { ...doc, clusters: doc.clusters.map((c: any) => ({ ...c, revisions: ['1-29-6'] })) };
     const problems = problemsOf({ ...t, vmGroups: [{ ...t.vmGroups[0], revision: 'nope' }, { ...t.vmGroups[1], revision: 'prod-canary' }] });

@@ -55,7 +55,7 @@ export function vmRevisionProblems(mesh: Mesh, g: VmGroup, joining: Cluster): Pr
   const known = [...revisions.tags.map((t) => t.name), ...revisions.revisions.map((r) => r.name)];
   const revision = revisions.resolve(name);
   if (!revision) {
-    const hint = didYouMean(name, known);
+    const hint = typeof name === 'string' ? didYouMean(name, known) : undefined; // the TypeScript API may pass anything
     const to = revisions.workloadRevision ?? known[0];
     return [{
       field, value: name,
