@@ -18,6 +18,8 @@ export interface RevisionsHost {
   readonly clusters: readonly Cluster[];
   /** Whether Istio is installed through the Sail Operator (`argoCd.istioInstall: sailOperator`). */
   readonly argoCd?: { readonly istioInstall?: string };
+  /** The revisions VM groups join on a cluster (src/vm/mesh-vm-groups.ts). */
+  readonly vmGroups?: { revisionsJoining(cluster: Cluster): readonly Revision[] };
 }
 
 /**
@@ -211,19 +213,30 @@ export class MeshRevisions {
   }
 
   /**
-   * Places the revision objects: each revision's istiod exposed on every primary serving remotes
-   * (expose-istiod-rev.yaml.tmpl), gateway pods labelled with the gateway revision, and the Sail
+   * The revisions whose istiod a primary exposes on its east-west gateway, in declaration order, each once:
+   * every installed revision when it serves remotes (a remote may run any of them), else those its VM
+   * groups join (a VM reaches only its own revision, `istiod-<rev>` in its hosts file).
+   */
+  public exposedOn(cluster: Cluster): readonly Revision[] {
+    if (cluster.controlPlane.model !== ControlPlaneModel.PRIMARY) return [];
+    const installed = this.installedOn(cluster);
+    if (cluster.servedClusters.length > 0) return installed;
+    const vms = this.mesh.vmGroups?.revisionsJoining(cluster) ?? [];
+    return installed.filter((r) => vms.includes(r));
+  }
+
+  /**
+   * Places the revision objects: each revision's istiod exposed on every primary serving remotes or
+   * joined by VMs (expose-istiod-rev.yaml.tmpl, exposedOn), gateway pods labelled with the gateway revision, and the Sail
    * `IstioRevisionTag`s where Sail installs Istio.
    */
   public build(sail: boolean): void {
     if (!this.enabled) return;
     const gatewayRevision = this.gatewayRevision!;
     for (const cluster of this.mesh.clusters) {
-      if (cluster.controlPlane.model === ControlPlaneModel.PRIMARY && cluster.servedClusters.length > 0) {
-        this.installedOn(cluster).forEach((r, i) => new RevisionedIstiodExposure(cluster, `ExposeIstiod-${r.name}`, {
-          namespace: cluster.controlPlaneNamespace, revision: r.name, withGateway: i === 0,
-        }));
-      }
+      this.exposedOn(cluster).forEach((r, i) => new RevisionedIstiodExposure(cluster, `ExposeIstiod-${r.name}`, {
+        namespace: cluster.controlPlaneNamespace, revision: r.name, withGateway: i === 0,
+      }));
       // The gateway chart's `revision` value: pod label istio.io/rev (gateway/_helpers.tpl sidecarInjectionLabels).
       for (const chart of cluster.node.findAll().filter((n): n is IstioGatewayChart => n instanceof IstioGatewayChart)) {
         for (const obj of chart.node.findAll().filter((n): n is ApiObject => n instanceof ApiObject && n.kind === 'Deployment')) {

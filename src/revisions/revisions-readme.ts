@@ -19,6 +19,8 @@ export function revisionsReadme(mesh: Mesh): string[] {
   if (r.enabled) {
     const primaries = mesh.clusters.filter((c) => c.controlPlane.model !== ControlPlaneModel.REMOTE).map((c) => `\`${c.name}\``);
     const remotes = mesh.clusters.filter((c) => c.controlPlane.model === ControlPlaneModel.REMOTE).map((c) => `\`${c.name}\``);
+    // VMs hold their istiod host in their files (src/vm/vm-revision.ts): they move by new files, not by a tag.
+    const vms = mesh.vmGroups.all.length > 0;
     lines.push(
       '## Control-plane revisions',
       '',
@@ -33,9 +35,10 @@ export function revisionsReadme(mesh: Mesh): string[] {
       `1. Add the new revision and install it on the primaries (${primaries.join(', ')})${remotes.length > 0 ? `, then the remotes (${remotes.join(', ')})` : ''}. Check: \`kubectl -n istio-system get pods -l app=istiod,istio.io/rev=<new>\` ready everywhere; \`istioctl remote-clusters\` on each primary shows every cluster synced.`,
       '2. Optionally point a test namespace at a canary tag and restart it. Check: cross-cluster requests from that namespace reach every cluster.',
       '3. Move the tag the namespaces use to the new revision (no namespace is relabelled). Check: `kubectl get mutatingwebhookconfiguration -l istio.io/tag=<tag> -o yaml` names `istiod-<new>` on every cluster.',
-      '4. Restart the workloads, namespace by namespace, on every cluster. Check: `istioctl proxy-status` shows every proxy on the new revision.',
+      '4. Restart the workloads, namespace by namespace, on every cluster. Check: `istioctl proxy-status` shows every proxy on the new revision.'
+        + (vms ? ' VM groups (their revision, or the tag they follow): re-make each VM\'s files from this synth and restart its agent (Virtual machines, above).' : ''),
       '5. Move the gateways (gatewayRevision, or the tag they use) and restart them one cluster at a time. Check: cross-network requests still succeed.',
-      `6. Remove the old revision: remotes first${remotes.length > 0 ? '' : ' (none here)'}, then primaries (\`helm uninstall istiod-<old> -n istio-system\`). Synth refuses while a tag, workloadRevision or gatewayRevision still uses it.`,
+      `6. Remove the old revision: remotes first${remotes.length > 0 ? '' : ' (none here)'}, then primaries (\`helm uninstall istiod-<old> -n istio-system\`). Synth refuses while a tag, workloadRevision${vms ? ', gatewayRevision or a VM group' : ' or gatewayRevision'} still uses it.`,
       '',
     );
     if (r.sailUpdateStrategy === SailUpdateStrategy.REVISION_BASED) lines.push(...revisionBasedReadme());

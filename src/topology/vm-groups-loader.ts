@@ -15,6 +15,8 @@ export interface TopologyVmGroup {
   readonly probe?: VmProbe;
   readonly autoRegister?: boolean;
   readonly addresses?: readonly string[];
+  /** A revision or revision tag of the mesh (VmGroupProps.revision). */
+  readonly revision?: string;
   /** Services the VMs call, `<application>/<service>`. */
   readonly calls?: readonly string[];
 }

@@ -10,9 +10,11 @@ import type { Network } from '../network';
 import { Phase } from '../phase';
 import { PlainApiObject } from '../plain-api-object';
 import type { Problem } from '../problem';
+import type { Revision } from '../revisions/revision';
 import { istiodHost, workloadEntryConfigure, WorkloadEntryFiles } from './bootstrap-bundle';
 import { finishVmScript, FINISH_VM_SCRIPT } from './finish-vm-script';
 import { VmGroup, VmGroupProps } from './vm-group';
+import { vmRevision, vmRevisionProblems } from './vm-revision';
 
 /** The output folder of VM bootstrap bundles; the underscore keeps it apart from cluster directories. */
 export const VM_DIR = '_vm';
@@ -74,6 +76,16 @@ export class MeshVmGroups {
     return this.groups.some((g) => this.joiningCluster(g) === cluster);
   }
 
+  /** The control-plane revision the group's VMs join (undefined: the unrevisioned `istiod`). */
+  public revisionOf(group: VmGroup): Revision | undefined {
+    return vmRevision(this.mesh, group);
+  }
+
+  /** The revisions whose istiod VMs join on `cluster` (it exposes them on its east-west gateway). */
+  public revisionsJoining(cluster: Cluster): Revision[] {
+    return [...new Set(this.groups.filter((g) => this.joiningCluster(g) === cluster).flatMap((g) => this.revisionOf(g) ?? []))];
+  }
+
   /** Clusters where the VMs of a service run (for the application index: the Service exists there). */
   public clustersRunning(service: ApplicationService): Cluster[] {
     return this.groups.filter((g) => g.service === service).flatMap((g) => this.joiningClusterList(g));
@@ -114,6 +126,7 @@ export class MeshVmGroups {
           fix: 'remove eastWestGateway.enabled: false from this cluster, or let the VMs join another primary',
         });
       }
+      problems.push(...vmRevisionProblems(this.mesh, g, joining));
     });
     return problems;
   }
@@ -146,13 +159,14 @@ export class MeshVmGroups {
     const c = this.joiningCluster(g)!;
     const ns = c.controlPlaneNamespace;
     const address = c.eastWestGatewayAddress;
+    const revision = this.revisionOf(g)?.name ?? '';
     return workloadEntryConfigure({
       name: g.name, namespace: g.namespace, serviceAccount: g.serviceAccount, labels: g.labels, ports: g.ports,
       network: this.networkOf(g)!.name, probe: g.probe, clusterId: c.name, trustDomain: this.mesh.trustDomain,
-      revision: '', istioNamespace: ns,
-      // What the istiod chart renders into the `istio` ConfigMap (configmap.yaml): meshId from global.meshID and
-      // discoveryAddress istiod.<ns>.svc:15012; no proxyMetadata.
-      meshDefaultConfig: { discoveryAddress: `${istiodHost(ns, '')}:15012`, meshId: this.mesh.meshId },
+      revision, istioNamespace: ns,
+      // What the istiod chart renders into the `istio[-<rev>]` ConfigMap (configmap.yaml) of a primary: meshId
+      // from global.meshID and discoveryAddress istiod[-<rev>].<ns>.svc:15012; no proxyMetadata.
+      meshDefaultConfig: { discoveryAddress: `${istiodHost(ns, revision)}:15012`, meshId: this.mesh.meshId },
       ingressIp: address !== undefined && parseIp(address) ? address : undefined,
       autoRegister: g.autoRegister,
     });
@@ -172,7 +186,7 @@ export class MeshVmGroups {
           path: `${dir}/${FINISH_VM_SCRIPT}`,
           content: finishVmScript({
             group: g.name, cluster: c.name, namespace: g.namespace, serviceAccount: g.serviceAccount,
-            istioNamespace: c.controlPlaneNamespace, istiodHost: istiodHost(c.controlPlaneNamespace, ''),
+            istioNamespace: c.controlPlaneNamespace, istiodHost: istiodHost(c.controlPlaneNamespace, this.revisionOf(g)?.name ?? ''),
           }),
         },
       ];

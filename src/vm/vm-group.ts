@@ -41,6 +41,14 @@ export interface VmGroupProps {
   readonly autoRegister?: boolean;
   /** Fixed VM addresses (IPs): synth writes one WorkloadEntry each. @default - none (autoregistration) */
   readonly addresses?: readonly string[];
+  /**
+   * The control-plane revision the VMs run against, in a mesh with revisions: a revision (`mesh.addRevision`)
+   * or a revision tag, which synth resolves to its revision when it writes the bundle (the VMs' files name
+   * `istiod-<rev>`, as `istioctl x workload entry configure --revision <rev>` writes them). Moving the tag
+   * later does not move VMs already configured: re-make their files from the new synth and restart them.
+   * @default - the revision the mesh's namespaces use (`workloadRevision`); none in an unrevisioned mesh
+   */
+  readonly revision?: string;
 }
 
 /**
@@ -72,6 +80,8 @@ export class VmGroup extends Construct {
   public readonly addresses: readonly string[];
   /** Whether the VMs autoregister. */
   public readonly autoRegister: boolean;
+  /** The revision or tag the group names, if any (`mesh.vmGroups.revisionOf(group)` resolves it). */
+  public readonly revision?: string;
   /** The application the VM service belongs to (application `vm-<group>`, namespace of the group). */
   public readonly application: Application;
   /**
@@ -96,6 +106,7 @@ export class VmGroup extends Construct {
     this.addresses = [...(props.addresses ?? [])];
     this.explicitAutoRegister = props.autoRegister;
     this.autoRegister = props.autoRegister ?? this.addresses.length === 0;
+    this.revision = props.revision;
     this.application = application;
     // Registered into the application model: its index places the Service where the VMs join and where callers run.
     // Only well-formed ports: the group reports the others under its own field.
