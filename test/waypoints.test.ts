@@ -51,6 +51,8 @@ describe('waypoints in the application model (ambient multicluster)', () => {
       expect(find(objects[c], 'Namespace', 'sample').metadata.labels).toEqual({ 'istio.io/dataplane-mode': 'ambient' });
       expectValid([gw]);
     }
+    expect(tree['README.md']).toContain('Waypoint `waypoint` (for service, global) serves `helloworld`');
+    expect(tree['README.md']).toContain('`kubectl -n sample get service waypoint -L istio.io/global` shows `true`');
     // The Gateway waits for istiod (wave 0) and comes before the workloads it serves.
     expect(find(objects.cluster1, 'Gateway', 'waypoint', 'sample').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('2');
   });

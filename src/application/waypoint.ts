@@ -318,3 +318,21 @@ export function placeWaypoints(apps: readonly Application[], placement: Waypoint
     }
   }
 }
+
+/** The README lines of an application's waypoints: who uses each, whether it is global, how to check it. */
+export function waypointsReadme(app: Application, apps: readonly Application[]): string[] {
+  if (app.waypoints.length === 0) return [];
+  const enrolled = enrolledWaypoints(apps);
+  const out: string[] = [];
+  for (const w of app.waypoints) {
+    const served = servedServices(w, apps, enrolled);
+    const global = isGlobalWaypoint(w, served);
+    const users = [...(w.enrollNamespace ? [`namespace \`${app.namespace}\``] : []), ...served.filter((s) => !w.enrollNamespace || w.services.includes(s)).map((s) => `\`${s.name}\``)];
+    out.push(
+      `Waypoint \`${w.name}\` (for ${w.for}${global ? ', global' : ''}) serves ${users.join(', ') || 'workload traffic only'}; its Gateway is in every cluster that has them.`
+      + ` Check in each cluster: \`kubectl -n ${app.namespace} get gateway ${w.name}\` is PROGRAMMED${global ? `, and \`kubectl -n ${app.namespace} get service ${w.name} -L istio.io/global\` shows \`true\` (istiod copies the Gateway's infrastructure labels onto it)` : ''}.`,
+      '',
+    );
+  }
+  return out;
+}
