@@ -191,7 +191,7 @@ export function isGlobalWaypoint(w: Waypoint, served: readonly ApplicationServic
   return w.application.mesh.ambient.enabled && served.some((s) => !s.clusterLocal);
 }
 
-/** What the namespace-level checks need to know per cluster. */
+/** Where the application objects are, for placing the waypoints. */
 export interface WaypointPlacement {
   /** Clusters where a service exists (its Service is rendered). */
   readonly clustersOf: (service: ApplicationService) => readonly Cluster[];
