@@ -10,6 +10,7 @@ export * from './application/placement';
 export * from './application/service';
 export * from './application/service-settings';
 export * from './application/traffic';
+export * from './application/waypoint';
 export * from './application/workload';
 export * from './argocd';
 export * from './argocd-health';

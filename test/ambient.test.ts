@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { App } from 'cdk8s';
 import { DataPlaneMode } from '../src/ambient/mesh-ambient';
 import { TrafficDistribution } from '../src/application/service';
+import { WaypointTraffic } from '../src/application/waypoint';
 import { Mesh } from '../src/mesh';
 import { parseYamlDocuments, toYaml } from '../src/output/yaml';
 import { expectAccepted, expectRejected, runSynth, workspaceWithOutput } from './support/hostile';
@@ -101,11 +102,12 @@ describe('ambient multi-primary multi-network', () => {
     const c1 = mesh.addCluster('cluster1', { network: mesh.addNetwork('network1'), kubernetesVersion: '1.33', apiServer: 'https://cluster1.k8s.example.com:6443' });
     const c2 = mesh.addCluster('cluster2', { network: mesh.addNetwork('network2'), kubernetesVersion: '1.33', apiServer: 'https://cluster2.k8s.example.com:6443' });
     const app = mesh.addApplication('helloworld', { namespace: 'sample' });
-    app.addService('helloworld', { ports: [{ port: 5000, name: 'http' }], trafficDistribution: TrafficDistribution.PREFER_CLOSE });
+    const helloworld = app.addService('helloworld', { ports: [{ port: 5000, name: 'http' }], trafficDistribution: TrafficDistribution.PREFER_CLOSE });
     app.addWorkload('helloworld', {
       version: 'v1', image: 'docker.io/istio/examples-helloworld-v1:1.0', ports: [5000], placement: { clusters: [c1, c2] },
       overrides: [{ cluster: c2, version: 'v2', image: 'docker.io/istio/examples-helloworld-v2:1.0' }],
     });
+    app.addWaypoint({ name: 'waypoint', for: WaypointTraffic.SERVICE, services: [helloworld] });
     mesh.build();
     expect(outputTree(mesh)).toEqual(outputTree(meshOf(example())));
   });

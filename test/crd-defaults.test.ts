@@ -11,13 +11,13 @@ import { exampleFiles, meshOf } from './support/mesh';
  */
 /**
  * Defaults that may stay out of what we emit: `.status` (a status subresource is never written by an
- * apply), and the listener's `allowedRoutes` of the ambient east-west Gateway, which must equal
- * gen-eastwest-gateway.sh --ambient's output exactly (issue 15); the mesh's Applications compare with
- * ServerSideDiff, which sees the defaulted live object.
+ * apply), and the listener's `allowedRoutes` of the ambient east-west Gateway and of waypoints, which must
+ * equal gen-eastwest-gateway.sh --ambient's and `istioctl waypoint apply`'s output exactly (issue 15); the
+ * mesh's Applications compare with ServerSideDiff, which sees the defaulted live object.
  */
 function exempt(o: any, field: string): boolean {
   if (field.startsWith('.status')) return true;
-  return o.kind === 'Gateway' && o.apiVersion === 'gateway.networking.k8s.io/v1' && o.spec?.gatewayClassName === 'istio-east-west'
+  return o.kind === 'Gateway' && o.apiVersion === 'gateway.networking.k8s.io/v1' && ['istio-east-west', 'istio-waypoint'].includes(o.spec?.gatewayClassName)
     && /^\.spec\.listeners\[\d+\]\.allowedRoutes: /.test(field);
 }
 

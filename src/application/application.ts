@@ -4,6 +4,7 @@ import { isDnsLabel } from '../names';
 import type { Problem } from '../problem';
 import { Ingress, IngressProps } from './ingress';
 import { ApplicationService, ServiceProps } from './service';
+import { Waypoint, WaypointProps } from './waypoint';
 import { Workload, WorkloadProps } from './workload';
 
 /** Props of an application, given to `Mesh.addApplication()`. */
@@ -42,6 +43,7 @@ export class Application extends Construct {
   private readonly _services: ApplicationService[] = [];
   private readonly _workloads: Workload[] = [];
   private readonly _ingresses: Ingress[] = [];
+  private readonly _waypoints: Waypoint[] = [];
   private readonly onChange: () => void;
 
   /** @internal use `Mesh.addApplication()` */
@@ -81,6 +83,22 @@ export class Application extends Construct {
     const i = new Ingress(this, props);
     this._ingresses.push(i);
     return i;
+  }
+
+  /**
+   * Declares a waypoint proxy of the namespace (ambient meshes only) and the services that use it: the
+   * Gateway `istioctl waypoint apply` would apply, in every cluster that has one of those services.
+   */
+  public addWaypoint(props: WaypointProps = {}): Waypoint {
+    this._changed();
+    const w = new Waypoint(this, props);
+    this._waypoints.push(w);
+    return w;
+  }
+
+  /** The waypoints, in declaration order. */
+  public get waypoints(): readonly Waypoint[] {
+    return [...this._waypoints];
   }
 
   /** The services, in declaration order. */
@@ -141,6 +159,7 @@ export class Application extends Construct {
       problems.push(...w.problems());
     });
     for (const ing of this._ingresses) problems.push(...ing.problems());
+    for (const w of this._waypoints) problems.push(...w.problems());
     return problems;
   }
 }

@@ -16,6 +16,7 @@ import { ALLOW_NOTHING, allowSpec, principal } from './authorization';
 import { INGRESS_GATEWAY_NAME, INGRESS_GATEWAY_PORTS } from './ingress';
 import type { ApplicationService } from './service';
 import { CLUSTER_LABEL, destinationRuleSpec, httpRouteJson, loadBalancingProblems, routeProblems, Subset } from './traffic';
+import { namespaceWaypointLabels, namespaceWaypointProblems, placeWaypoints } from './waypoint';
 import type { Workload } from './workload';
 
 /**
@@ -249,6 +250,7 @@ export class MeshApplications {
     }
     problems.push(...this.consistencyProblems(apps));
     problems.push(...this.ingressOverlapProblems(apps));
+    problems.push(...namespaceWaypointProblems(apps));
     return problems;
   }
 
@@ -366,11 +368,14 @@ export class MeshApplications {
     const index = this.index;
     const td = this.mesh.trustDomain;
     // Namespaces first: one per cluster and namespace, whichever applications share it.
+    const waypointLabels = namespaceWaypointLabels(apps);
     for (const c of this.mesh.clusters) {
       for (const ns of [...(index.namespaces.get(c) ?? [])].sort()) {
-        plain(c, `ApplicationNamespace-${ns}`, k8s.KubeNamespace.GVK, { name: ns, labels: this.mesh.namespaceLabels(c) }, {});
+        plain(c, `ApplicationNamespace-${ns}`, k8s.KubeNamespace.GVK, { name: ns, labels: { ...this.mesh.namespaceLabels(c), ...waypointLabels(ns) } }, {});
       }
     }
+    const revision = this.mesh.revisions.enabled ? this.mesh.revisions.gatewayRevision : undefined;
+    placeWaypoints(apps, { clustersOf: (s) => index.services.get(s)!.clusters, clustersOfNamespace: (ns) => this.mesh.clusters.filter((c) => index.namespaces.get(c)?.has(ns)) }, this.mesh.clusters, revision);
     const gatewayIn = new Map<Cluster, IstioGatewayChart>();
     const denyIn = new Set<string>();
     for (const app of apps) {

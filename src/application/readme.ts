@@ -1,6 +1,7 @@
 import type { Cluster } from '../cluster';
 import type { Mesh } from '../mesh';
 import { DEFAULT_OUTLIER_DETECTION } from './traffic';
+import { waypointsReadme } from './waypoint';
 
 /** At most this many services are named in a cluster's box of the diagram. */
 const MAX_SERVICES_IN_DIAGRAM = 8;
@@ -47,6 +48,7 @@ export function applicationsReadme(mesh: Mesh): string[] {
         '',
       );
     }
+    out.push(...waypointsReadme(app, apps));
     if (app.defaultDeny) {
       out.push('The namespace denies by default (AuthorizationPolicy `allow-nothing`): only the callers declared with `allowCallsFrom` (and the ingress gateway, for exposed services) get through.', '');
     }

@@ -2,6 +2,7 @@ import { isDnsLabel } from '../names';
 import type { Problem } from '../problem';
 import type { Application } from './application';
 import { LoadBalancingProps, RouteProps } from './traffic';
+import { serviceWaypointLabels } from './waypoint';
 import type { Workload } from './workload';
 
 /** One port of a service. */
@@ -221,7 +222,7 @@ export class ApplicationService {
   public manifest(): { metadata: any; spec: any } {
     return {
       metadata: {
-        name: this.name, namespace: this.application.namespace, labels: { app: this.name, service: this.name },
+        name: this.name, namespace: this.application.namespace, labels: { app: this.name, service: this.name, ...serviceWaypointLabels(this) },
         ...(this.trafficDistribution !== undefined ? { annotations: { [TRAFFIC_DISTRIBUTION_ANNOTATION]: this.trafficDistribution } } : {}),
       },
       spec: {

@@ -3,6 +3,7 @@ import type { ExposeProps } from '../application/ingress';
 import type { ClusterOverride } from '../application/placement';
 import type { ApplicationService, ServiceProps } from '../application/service';
 import type { HttpMatch, RouteProps } from '../application/traffic';
+import { DEFAULT_WAYPOINT_NAME, WaypointProps } from '../application/waypoint';
 import type { WorkloadProps } from '../application/workload';
 import type { Cluster } from '../cluster';
 import type { Mesh } from '../mesh';
@@ -34,6 +35,7 @@ export interface TopologyApplication {
     readonly tls?: { readonly credentialName: string };
     readonly routes: readonly ({ readonly service: string } & ExposeProps & { readonly match?: readonly HttpMatch[] })[];
   };
+  readonly waypoints?: readonly (Omit<WaypointProps, 'services'> & { readonly services?: readonly string[] })[];
 }
 
 /**
@@ -121,6 +123,20 @@ export function addTopologyApplications(mesh: Mesh, applications: readonly Topol
         ing.expose(s, { match: r.match, port: r.port, subset: r.subset });
       });
     }
+    for (const w of a.waypoints ?? []) {
+      const wf = `${field}.waypoints.${w.name ?? DEFAULT_WAYPOINT_NAME}`;
+      const bound = (w.services ?? []).flatMap((name, i) => {
+        const s = services.get(name);
+        if (!s) {
+          const guess = didYouMean(name, [...services.keys()]);
+          problems.push({ field: `${wf}.services[${i}]`, value: name, message: 'names no service of the application', allowed: [...services.keys()].join(', ') || 'none declared', fix: guess ? `did you mean "${guess}"?` : 'bind a service declared in this application' });
+        }
+        return s ? [s] : [];
+      });
+      // Only unknown names: reported above; "binds nothing" would only repeat them.
+      if (bound.length === 0 && (w.services ?? []).length > 0 && !w.enrollNamespace) continue;
+      app.addWaypoint({ name: w.name, for: w.for, services: bound, enrollNamespace: w.enrollNamespace });
+    }
   }
   pending.forEach((f) => f());
 }
@@ -136,8 +152,10 @@ export function locateApplicationPath(data: unknown, path: (string | number)[]):
   path.forEach((segment, i) => {
     const list = node;
     node = node?.[segment];
-    const named = typeof segment === 'number' && i > 0 && ['applications', 'services', 'workloads'].includes(String(path[i - 1]))
-      && typeof node?.name === 'string' ? (path[i - 1] === 'workloads' && typeof node.version === 'string' ? `${node.name}-${node.version}` : node.name) : undefined;
+    // A waypoint without a name is called like istioctl's default.
+    const name = path[i - 1] === 'waypoints' && node?.name === undefined ? DEFAULT_WAYPOINT_NAME : node?.name;
+    const named = typeof segment === 'number' && i > 0 && ['applications', 'services', 'workloads', 'waypoints'].includes(String(path[i - 1]))
+      && typeof name === 'string' ? (path[i - 1] === 'workloads' && typeof node.version === 'string' ? `${name}-${node.version}` : name) : undefined;
     if (named !== undefined && Array.isArray(list)) out.push(named);
     else if (typeof segment === 'number') out[out.length - 1] += `[${segment}]`;
     else out.push(segment);
