@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { VirtualService } from '../imports/istio-networking.istio.io';
 import {
@@ -179,11 +179,16 @@ describe('extension points', () => {
     const c = mesh.clusters[0];
     new k8s.KubeConfigMap(c, 'early', { metadata: { name: 'early', namespace: 'istio-system', annotations: { 'argocd.argoproj.io/sync-wave': '-1' } } });
     new k8s.KubeConfigMap(c, 'late', { metadata: { name: 'late', namespace: 'istio-system', annotations: { 'argocd.argoproj.io/sync-wave': '9' } } });
+    // Added later, and as a cdk8s Lazy (resolved only by toJson): both count as the user's.
+    new k8s.KubeConfigMap(c, 'added', { metadata: { name: 'added', namespace: 'istio-system' } }).metadata.addAnnotation('argocd.argoproj.io/sync-wave', '4');
+    new k8s.KubeConfigMap(c, 'lazy', { metadata: { name: 'lazy', namespace: 'istio-system', annotations: { 'argocd.argoproj.io/sync-wave': Lazy.any({ produce: () => '5' }) as unknown as string } } });
     const batch = Phase.custom('90-batch', 7);
     Phase.assign(new k8s.KubeConfigMap(c, 'batch', { metadata: { name: 'batch', namespace: 'istio-system' } }), batch);
     const files = Object.fromEntries(renderMesh(mesh).map((f) => [f.path, f.content]));
     expect(files['cluster1/10-trust/configmap_istio-system_early.yaml']).toContain("argocd.argoproj.io/sync-wave: '-1'");
     expect(files['cluster1/wave-9/configmap_istio-system_late.yaml']).toContain("argocd.argoproj.io/sync-wave: '9'");
+    expect(files['cluster1/60-workloads/configmap_istio-system_added.yaml']).toContain("argocd.argoproj.io/sync-wave: '4'");
+    expect(files['cluster1/70-routes/configmap_istio-system_lazy.yaml']).toContain("argocd.argoproj.io/sync-wave: '5'");
     expect(files['cluster1/90-batch/configmap_istio-system_batch.yaml']).toContain("argocd.argoproj.io/sync-wave: '7'");
     // The cluster's kustomization applies folders by wave: the user's after the remote secrets (wave 6).
     expect(files['cluster1/kustomization.yaml']).toMatch(/- 80-remote-secrets\n {2}- 90-batch\n {2}- wave-9\n$/);
