@@ -1,3 +1,4 @@
+import { IstioInstallMethod } from '../argocd';
 import type { Cluster } from '../cluster';
 import type { Mesh } from '../mesh';
 import { didYouMean } from '../names';
@@ -77,7 +78,7 @@ export function vmRevisionProblems(mesh: Mesh, g: VmGroup, joining: Cluster): Pr
       fix: `add "${revision.name}" to the revisions of cluster "${joining.name}" first, or choose a revision it runs`,
     }];
   }
-  if (revisions.sailUpdateStrategy === SailUpdateStrategy.REVISION_BASED && mesh.argoCd?.istioInstall === 'sailOperator') {
+  if (revisions.sailUpdateStrategy === SailUpdateStrategy.REVISION_BASED && mesh.argoCd?.istioInstall === IstioInstallMethod.SAIL_OPERATOR) {
     // Sail deletes an inactive IstioRevision once no IstioRevisionTag, namespace or pod references it
     // (isRevisionReferenced, sail-operator controllers/istiorevision/istiorevision_controller.go); VMs are
     // none of these. The Istio's active revision (its newest) is never pruned.
