@@ -169,6 +169,41 @@ describe('data-plane mode per cluster', () => {
   });
 });
 
+describe('ingress in an ambient mesh on several networks', () => {
+  // helloworld runs only on cluster2 (network2); cluster1's ingress gateway exposes it.
+  const remoteOnly = (ambientProps?: object) => {
+    const t = example();
+    t.applications[0].workloads[0].placement.clusters = ['cluster2'];
+    delete t.applications[0].workloads[0].overrides;
+    t.applications[0].ingress = { clusters: ['cluster1'], routes: [{ service: 'helloworld', port: 5000 }] };
+    if (ambientProps) t.ambient = ambientProps;
+    return t;
+  };
+
+  test('an ingress that could reach no endpoint on its network (Istio 1.30 keeps ingress traffic local) is refused, naming the cluster', () => {
+    expectRejected(yaml(remoteOnly()), {
+      cluster: 'cluster1', field: 'applications.helloworld.ingress.routes[0].service',
+      contains: ['"helloworld"', 'no workload of it runs on network "network1"', 'AMBIENT_ENABLE_MULTI_NETWORK_INGRESS', 'ingressAcrossNetworks: true'],
+    });
+  });
+
+  test('ambient.ingressAcrossNetworks turns on AMBIENT_ENABLE_MULTI_NETWORK_INGRESS in every form, and the ingress is accepted', () => {
+    const mesh = meshOf(remoteOnly({ ingressAcrossNetworks: true }));
+    for (const c of ['cluster1', 'cluster2']) {
+      expect(values(mesh, c, 'helm-values-istiod.yaml').env).toEqual({ AMBIENT_ENABLE_MULTI_NETWORK: 'true', AMBIENT_ENABLE_MULTI_NETWORK_INGRESS: 'true' });
+      const iop = mesh.cluster(c)!.installInputs.istioOperators[0].manifest as any;
+      expect(iop.spec.components.pilot.k8s.env).toEqual([{ name: 'AMBIENT_ENABLE_MULTI_NETWORK', value: 'true' }, { name: 'AMBIENT_ENABLE_MULTI_NETWORK_INGRESS', value: 'true' }]);
+    }
+    expect(find(objectsByCluster(mesh).cluster1, 'Istio', 'default').spec.values.pilot.env).toMatchObject({ AMBIENT_ENABLE_MULTI_NETWORK_INGRESS: 'true' });
+    // Off (Istio's default) unless asked for; an ingress with a workload on its own network needs nothing.
+    const local = example();
+    local.applications[0].ingress = { clusters: ['cluster1'], routes: [{ service: 'helloworld', port: 5000 }] };
+    expect(values(meshOf(local), 'cluster1', 'helm-values-istiod.yaml').env).toEqual({ AMBIENT_ENABLE_MULTI_NETWORK: 'true' });
+    // Set through raw install values instead of the setting, it is refused with the setting to use.
+    expectRejected(yaml({ ...remoteOnly(), installValues: { raw: { istiod: { env: { AMBIENT_ENABLE_MULTI_NETWORK_INGRESS: 'true' } } } } }), { field: 'installValues.raw.istiod.env.AMBIENT_ENABLE_MULTI_NETWORK_INGRESS', contains: ['ambient.ingressAcrossNetworks'] });
+  });
+});
+
 describe('traffic distribution of application services', () => {
   test('combined with locality load balancing, which Istio would let win: refused, naming the service', () => {
     const t = example();

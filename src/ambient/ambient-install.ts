@@ -6,6 +6,8 @@ export interface AmbientInstallFacts {
   readonly network: string;
   /** `AMBIENT_ENABLE_MULTI_NETWORK=true` on istiod (the mesh spans several networks). */
   readonly multiNetwork: boolean;
+  /** `AMBIENT_ENABLE_MULTI_NETWORK_INGRESS=true` on istiod (ingress gateways reach other networks). */
+  readonly ingressAcrossNetworks?: boolean;
 }
 
 /**
@@ -21,7 +23,9 @@ export interface AmbientInstallFacts {
  */
 export function withAmbient(inputs: InstallInputs, f: AmbientInstallFacts | undefined): InstallInputs {
   if (!f) return inputs;
-  const env = f.multiNetwork ? { AMBIENT_ENABLE_MULTI_NETWORK: 'true' } : undefined;
+  const env = f.multiNetwork
+    ? { AMBIENT_ENABLE_MULTI_NETWORK: 'true', ...(f.ingressAcrossNetworks ? { AMBIENT_ENABLE_MULTI_NETWORK_INGRESS: 'true' } : {}) }
+    : undefined;
   const releases: HelmRelease[] = [];
   for (const r of inputs.releases) {
     if (r.chart !== 'istiod') {

@@ -32,6 +32,16 @@ export interface AmbientProps {
    * broken" (docs ambient/install/multicluster). Synth warns. @default false
    */
   readonly allowSingleNetwork?: boolean;
+  /**
+   * Let ingress gateways route to endpoints on other networks (istiod `AMBIENT_ENABLE_MULTI_NETWORK_INGRESS`,
+   * through the east-west gateways with double HBONE). Istio 1.30.3 leaves it off: "by default ingress
+   * gateways will keep traffic local" (pilot/pkg/features/ambient.go), and its endpoint filter then drops
+   * every endpoint on another network for an ingress gateway (pilot/pkg/xds/endpoints/ep_filters.go), so
+   * an application's ingress only reaches workloads on its own cluster's network; synth refuses an ingress
+   * that would reach none. (The 1.29 change notes call it on by default; the code says off.)
+   * @default false
+   */
+  readonly ingressAcrossNetworks?: boolean;
 }
 
 /** What the ambient part needs to know of the mesh. */
@@ -77,7 +87,10 @@ export class MeshAmbient {
   /** The ambient install facts of a cluster, or undefined for a sidecar mesh. */
   public installFacts(cluster: Cluster): AmbientInstallFacts | undefined {
     if (!this.enabled || !cluster.controlPlane.runsIstiod) return undefined;
-    return { clusterName: cluster.name, network: cluster.network.name, multiNetwork: this.mesh.isMultiNetwork };
+    return {
+      clusterName: cluster.name, network: cluster.network.name, multiNetwork: this.mesh.isMultiNetwork,
+      ingressAcrossNetworks: this.mesh.isMultiNetwork && (this.props.ingressAcrossNetworks ?? false),
+    };
   }
 
   /** Labels of an application namespace (ambient enrolment; with revisions also istio.io/rev). */

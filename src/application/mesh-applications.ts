@@ -13,7 +13,7 @@ import { clusterVerificationProblems, materializeVerificationWorkloads } from '.
 import { Application, ApplicationProps } from './application';
 import { serviceConsistencyProblems } from './consistency';
 import { ALLOW_NOTHING, allowSpec, principal } from './authorization';
-import { INGRESS_GATEWAY_NAME, INGRESS_GATEWAY_PORTS } from './ingress';
+import { Ingress, INGRESS_GATEWAY_NAME, INGRESS_GATEWAY_PORTS } from './ingress';
 import type { ApplicationService } from './service';
 import { CLUSTER_LABEL, destinationRuleSpec, httpRouteJson, loadBalancingProblems, routeProblems, Subset } from './traffic';
 import { namespaceWaypointLabels, namespaceWaypointProblems, placeWaypoints } from './waypoint';
@@ -239,6 +239,7 @@ export class MeshApplications {
           problems.push({ field: `${app.field}.ingress.routes[${i}].service`, value: e.service.name, message: 'exposes a service that is not in this mesh', fix: 'expose a service of this application' });
           return;
         }
+        problems.push(...this.ambientIngressReachProblems(app.ingress!, e.service, i));
         const subsets = this.factsOf(e.service).subsets;
         if (e.props.subset !== undefined && !subsets.some((x) => x.name === e.props.subset)) {
           problems.push({
@@ -252,6 +253,23 @@ export class MeshApplications {
     problems.push(...this.ingressOverlapProblems(apps));
     problems.push(...namespaceWaypointProblems(apps));
     return problems;
+  }
+
+  /**
+   * In an ambient mesh on several networks, Istio 1.30's ingress gateways keep traffic on their own network
+   * unless `ambient.ingressAcrossNetworks` (istiod drops the other networks' endpoints for them:
+   * pilot/pkg/xds/endpoints/ep_filters.go). An ingress cluster with no workload of the exposed service on
+   * its network would answer every request with 503: refused, naming the cluster.
+   */
+  private ambientIngressReachProblems(ingress: Ingress, service: ApplicationService, route: number): Problem[] {
+    const ambient = this.mesh.ambient;
+    if (!ambient.enabled || !this.mesh.isMultiNetwork || ambient.props.ingressAcrossNetworks) return [];
+    const runs = this.factsOf(service).runs;
+    return ingress.clusters.filter((c) => !runs.some((r) => r.network.name === c.network.name)).map((c): Problem => ({
+      cluster: c.name, field: `${ingress.application.field}.ingress.routes[${route}].service`, value: service.name,
+      message: `is exposed by the ingress gateway of cluster "${c.name}", but no workload of it runs on network "${c.network.name}" (it runs on ${runs.map((r) => `"${r.name}"`).join(', ') || 'no cluster'}); in an ambient mesh Istio 1.30 ingress gateways keep traffic on their own network (AMBIENT_ENABLE_MULTI_NETWORK_INGRESS is off), so every request there would fail`,
+      fix: `place a workload of "${service.name}" on network "${c.network.name}", drop cluster "${c.name}" from the ingress, or let ingress gateways cross networks with ambient: { ingressAcrossNetworks: true }`,
+    }));
   }
 
   /**

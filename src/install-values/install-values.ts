@@ -92,7 +92,7 @@ const DERIVED: { readonly [chart in keyof ChartValues]: readonly string[] } = {
     'env.INJECTION_WEBHOOK_CONFIG_NAME', 'env.VALIDATION_WEBHOOK_CONFIG_NAME', 'env.CLUSTER_ID',
     // VM groups (src/vm/vm-install-values.ts), revisions (src/revisions) and ambient (src/ambient)
     'env.PILOT_ENABLE_WORKLOAD_ENTRY_AUTOREGISTRATION', 'env.PILOT_ENABLE_WORKLOAD_ENTRY_HEALTHCHECKS',
-    'revisionTags', 'env.AMBIENT_ENABLE_MULTI_NETWORK',
+    'revisionTags', 'env.AMBIENT_ENABLE_MULTI_NETWORK', 'env.AMBIENT_ENABLE_MULTI_NETWORK_INGRESS',
     // federation (src/federation/mesh-values.ts) and tenancy (src/tenancy)
     'meshConfig.caCertificates', 'global.meshNetworks', 'env.ISTIO_MULTIROOT_MESH',
     'meshConfig.defaultVirtualServiceExportTo', 'meshConfig.defaultDestinationRuleExportTo', 'meshConfig.discoverySelectors',
@@ -111,6 +111,7 @@ const DERIVED_FROM: { readonly [path: string]: string } = {
   'env.PILOT_ENABLE_WORKLOAD_ENTRY_HEALTHCHECKS': 'the mesh\'s VM groups (vmGroups)',
   'revisionTags': 'the mesh\'s revision tags (revisionTags)',
   'env.AMBIENT_ENABLE_MULTI_NETWORK': 'the data-plane mode (dataPlaneMode: ambient) on several networks',
+  'env.AMBIENT_ENABLE_MULTI_NETWORK_INGRESS': 'the ambient setting ambient.ingressAcrossNetworks',
   'meshConfig.caCertificates': 'the federation\'s trust anchors (Federation, federation.trustAnchors)',
   'global.meshNetworks': 'the federation\'s imports (Federation, federation.imports)',
   'env.ISTIO_MULTIROOT_MESH': 'the federation (Federation)',
