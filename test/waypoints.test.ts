@@ -123,6 +123,34 @@ describe('waypoints in the application model (ambient multicluster)', () => {
     expect(find(objects.cluster1, 'Service', 'helloworld', 'sample').metadata.labels['istio.io/global']).toBeUndefined();
   });
 
+  test('authorization through a waypoint: the callers are checked at the waypoint (targetRefs), the workload admits the waypoint too', () => {
+    const t = example();
+    t.applications[0].defaultDeny = true;
+    t.applications.push({
+      name: 'client', namespace: 'client', services: [{ name: 'curl', ports: [{ port: 8080, name: 'http' }] }],
+      workloads: [{ name: 'curl', image: 'curlimages/curl:8.11.1', ports: [8080], serviceAccount: { name: 'curl' }, placement: { clusters: ['cluster1'] } }],
+    });
+    t.applications[0].services[0].allowCallsFrom = ['client/curl'];
+    const objects = objectsByCluster(meshOf(t));
+    for (const c of ['cluster1', 'cluster2']) {
+      const atWaypoint = find(objects[c], 'AuthorizationPolicy', 'helloworld.waypoint', 'sample');
+      expect(withoutSyncWave(atWaypoint).spec).toEqual({
+        targetRefs: [{ group: '', kind: 'Service', name: 'helloworld' }], action: 'ALLOW',
+        rules: [{ from: [{ source: { principals: ['cluster.local/ns/client/sa/curl'] } }] }],
+      });
+      expect(find(objects[c], 'AuthorizationPolicy', 'helloworld', 'sample').spec).toEqual({
+        selector: { matchLabels: { app: 'helloworld' } }, action: 'ALLOW',
+        rules: [{ from: [{ source: { principals: ['cluster.local/ns/client/sa/curl', 'cluster.local/ns/sample/sa/waypoint'] } }] }],
+      });
+      expectValid(objects[c].filter((o) => o.kind === 'AuthorizationPolicy'));
+    }
+    // Without the waypoint, the caller policy is the plain selector one, and nothing targets the Service.
+    delete t.applications[0].waypoints;
+    const plain = objectsByCluster(meshOf(t));
+    expect(plain.cluster1.filter((o) => o.kind === 'AuthorizationPolicy').map((o) => o.metadata.name).sort()).toEqual(['allow-nothing', 'helloworld']);
+    expect(find(plain.cluster1, 'AuthorizationPolicy', 'helloworld', 'sample').spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/client/sa/curl']);
+  });
+
   test('the TypeScript API and the file produce byte-identical output (enrolled namespace, two waypoints)', () => {
     const t = example();
     t.applications[0].services.push({ name: 'echo', ports: [{ port: 8080, name: 'http' }] });

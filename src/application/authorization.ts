@@ -22,3 +22,24 @@ export function allowSpec(service: string, principals: readonly string[]): Recor
     rules: [{ from: [{ source: { principals: [...principals] } }] }],
   };
 }
+
+/**
+ * The ALLOW policy a service's waypoint enforces: attached to the Service (`targetRefs`, how ambient binds
+ * policy to a waypoint; a selector would reach ztunnel, which sees the waypoint's identity instead of the
+ * caller's), calls only from these principals.
+ */
+export function waypointAllowSpec(service: string, principals: readonly string[]): Record<string, unknown> {
+  return {
+    targetRefs: [{ group: '', kind: 'Service', name: service }],
+    action: 'ALLOW',
+    rules: [{ from: [{ source: { principals: [...principals] } }] }],
+  };
+}
+
+/**
+ * Name of that policy: `<service>.waypoint`. The dot keeps it apart from every service's own policy name
+ * (Service names are DNS-1035 labels, without dots; AuthorizationPolicy names are DNS subdomains).
+ */
+export function waypointPolicyName(service: string): string {
+  return `${service}.waypoint`;
+}

@@ -12,11 +12,11 @@ import { Problem, throwIfProblems } from '../problem';
 import { clusterVerificationProblems, materializeVerificationWorkloads } from '../verification-workloads';
 import { Application, ApplicationProps } from './application';
 import { serviceConsistencyProblems } from './consistency';
-import { ALLOW_NOTHING, allowSpec, principal } from './authorization';
+import { ALLOW_NOTHING, allowSpec, principal, waypointAllowSpec, waypointPolicyName } from './authorization';
 import { Ingress, INGRESS_GATEWAY_NAME, INGRESS_GATEWAY_PORTS } from './ingress';
 import type { ApplicationService } from './service';
 import { CLUSTER_LABEL, destinationRuleSpec, httpRouteJson, loadBalancingProblems, routeProblems, Subset } from './traffic';
-import { namespaceWaypointLabels, namespaceWaypointProblems, placeWaypoints } from './waypoint';
+import { enrolledWaypoints, namespaceWaypointLabels, namespaceWaypointProblems, placeWaypoints, waypointOf } from './waypoint';
 import type { Workload } from './workload';
 
 /**
@@ -396,6 +396,7 @@ export class MeshApplications {
     placeWaypoints(apps, { clustersOf: (s) => index.services.get(s)!.clusters, clustersOfNamespace: (ns) => this.mesh.clusters.filter((c) => index.namespaces.get(c)?.has(ns)) }, this.mesh.clusters, revision);
     const gatewayIn = new Map<Cluster, IstioGatewayChart>();
     const denyIn = new Set<string>();
+    const enrolled = enrolledWaypoints(apps);
     for (const app of apps) {
       const scopes = new Map<Cluster, Construct>();
       const scope = (c: Cluster) => {
@@ -439,6 +440,18 @@ export class MeshApplications {
         const principals = new Set(callers.map((w) => principal(td, w.application.namespace, w.serviceAccountName)));
         if (principals.size > 0 || (app.defaultDeny && exposed.has(s))) {
           if (exposed.has(s)) for (const c of app.ingress!.clusters) principals.add(principal(td, c.controlPlaneNamespace, INGRESS_GATEWAY_NAME));
+          const callerPrincipals = [...principals].sort();
+          const waypoint = this.mesh.ambient.enabled ? waypointOf(s, enrolled) : undefined;
+          if (waypoint?.takesServiceTraffic) {
+            // Through a waypoint the workload's ztunnel (or sidecar) sees the waypoint's identity, not the
+            // caller's (istio.io ambient/usage/l4-policy): the callers are checked where they are still
+            // known, at the waypoint (a policy targeting the Service), and the workload admits the waypoint
+            // besides them (callers reaching the pod directly keep their admission).
+            principals.add(principal(td, ns, waypoint.name));
+            const body = { spec: waypointAllowSpec(s.name, callerPrincipals) };
+            const atWaypoint = { name: waypointPolicyName(s.name), namespace: ns };
+            for (const c of facts.configClusters) Phase.assign(plain(scope(c), `WaypointAuthorizationPolicy-${s.name}`, AuthorizationPolicy.GVK, atWaypoint, body), Phase.MESH_CONFIG);
+          }
           const body = { spec: allowSpec(s.name, [...principals].sort()) };
           for (const c of facts.configClusters) Phase.assign(plain(scope(c), `AuthorizationPolicy-${s.name}`, AuthorizationPolicy.GVK, meta, body), Phase.MESH_CONFIG);
         }
