@@ -240,6 +240,18 @@ describe('rejected waypoints: nothing written, the problem named with the value 
       { field: `${HW}.waypoints.waypoint.for`, contains: ['"none"', 'service'] });
   });
 
+  test('L7 traffic rules with no waypoint in an ambient mesh (ztunnel ignores them); fine with one, or where the workloads keep sidecars', () => {
+    const t = example();
+    delete t.applications[0].waypoints;
+    t.applications[0].services[0].subsetsByCluster = true;
+    expectRejected(toYaml(t), { field: `${HW}.services.helloworld.subsetsByCluster`, contains: ['"helloworld"', 'only a waypoint applies', '"cluster1", "cluster2"', 'add a waypoint'] });
+    const withWaypoint = example();
+    withWaypoint.applications[0].services[0].subsetsByCluster = true;
+    expect(() => objectsByCluster(meshOf(withWaypoint))).not.toThrow();
+    const sidecars = { ...t, clusters: t.clusters.map((c: any) => ({ ...c, dataPlaneMode: 'sidecar' })) };
+    expect(() => objectsByCluster(meshOf(sidecars))).not.toThrow();
+  });
+
   test('every problem at once', () => {
     const problems = problemsOf(withWaypoints([{ name: 'Bad', for: 'workload', services: ['helloworld'] }, { name: 'helloworld', enrollNamespace: true }], (t) => { t.dataPlaneMode = 'sidecar'; }));
     const fields = problems.map((p) => p.field);

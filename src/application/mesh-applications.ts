@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { AuthorizationPolicy } from '../../imports/istio-security.istio.io';
 import { DestinationRule, Gateway, VirtualService } from '../../imports/istio-networking.istio.io';
+import { DataPlaneMode } from '../ambient/mesh-ambient';
 import type { Cluster } from '../cluster';
 import { ControlPlaneModel } from '../control-plane';
 import { IstioGatewayChart } from '../gateway-chart';
@@ -16,7 +17,7 @@ import { ALLOW_NOTHING, allowSpec, principal, waypointAllowSpec, waypointPolicyN
 import { Ingress, INGRESS_GATEWAY_NAME, INGRESS_GATEWAY_PORTS } from './ingress';
 import type { ApplicationService } from './service';
 import { CLUSTER_LABEL, destinationRuleSpec, httpRouteJson, loadBalancingProblems, routeProblems, Subset } from './traffic';
-import { enrolledWaypoints, namespaceWaypointLabels, namespaceWaypointProblems, placeWaypoints, waypointOf } from './waypoint';
+import { enrolledWaypoints, namespaceWaypointLabels, namespaceWaypointProblems, placeWaypoints, Waypoint, waypointOf } from './waypoint';
 import type { Workload } from './workload';
 
 /**
@@ -213,12 +214,14 @@ export class MeshApplications {
     const regions = new Set(this.mesh.clusters.map((c) => c.region).filter((r): r is string => r !== undefined));
     const zones = new Set(this.mesh.clusters.filter((c) => c.region && c.zone).map((c) => `${c.region}/${c.zone}`));
     const inMesh = (a: Application) => a.mesh === this.mesh && apps.includes(a);
+    const enrolled = enrolledWaypoints(apps);
     for (const app of apps) {
       for (const s of app.services) {
         const facts = this.factsOf(s);
         const ports = s.ports.map((p) => p.port);
         s.routes.forEach((r, i) => problems.push(...routeProblems(r, `${s.field}.routes[${i}]`, facts.subsets, ports)));
         if (s.loadBalancing) problems.push(...loadBalancingProblems(s.loadBalancing, `${s.field}.loadBalancing`, regions, zones));
+        problems.push(...this.ambientL7Problems(s, enrolled));
         s.allowedCallers.forEach((c, i) => {
           const isService = 'ports' in c;
           const name = isService ? c.name : c.key;
@@ -253,6 +256,27 @@ export class MeshApplications {
     problems.push(...this.ingressOverlapProblems(apps));
     problems.push(...namespaceWaypointProblems(apps));
     return problems;
+  }
+
+  /**
+   * In ambient mode L7 traffic rules (VirtualService routes, DestinationRule subsets and traffic policy:
+   * locality failover, outlier detection) are applied by a waypoint; ztunnel ignores them ("In order to
+   * configure outlier detection and customize failover behavior for the service we need a waypoint proxy",
+   * istio.io ambient/install/multicluster/failover). A service with such rules, in a cluster whose workloads
+   * are ambient, and no waypoint taking its traffic would lose them silently: a problem.
+   */
+  private ambientL7Problems(s: ApplicationService, enrolled: ReadonlyMap<string, Waypoint>): Problem[] {
+    const ambient = this.mesh.ambient;
+    if (!ambient.enabled || waypointOf(s, enrolled)?.takesServiceTraffic) return [];
+    const rules = [s.routes.length > 0 ? 'routes' : undefined, s.loadBalancing ? 'loadBalancing' : undefined, s.subsetsByCluster ? 'subsetsByCluster' : undefined]
+      .filter((r): r is string => r !== undefined);
+    const ambientClusters = this.factsOf(s).clusters.filter((c) => ambient.workloadMode(c) === DataPlaneMode.AMBIENT);
+    if (rules.length === 0 || ambientClusters.length === 0) return [];
+    return [{
+      field: `${s.field}.${rules[0]}`, value: s.name,
+      message: `has L7 traffic rules (${rules.join(', ')}) that only a waypoint applies in ambient mode, and no waypoint takes its traffic: the ambient workloads' ztunnels in ${ambientClusters.map((c) => `"${c.name}"`).join(', ')} would ignore them`,
+      fix: `add a waypoint for the service (waypoints: [{ name: waypoint, services: [${s.name}] }]), or drop the rules (trafficDistribution is the locality preference ztunnel applies itself)`,
+    }];
   }
 
   /**
