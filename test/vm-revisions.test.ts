@@ -226,6 +226,11 @@ describe('rejected revisions of VM groups: nothing written, the field, the value
     expectRejected(withGroup(doc, { revision: 'prod-canry' }), { field: 'vmGroups.canary-vm.revision', contains: ['did you mean "prod-canary"?'] });
   });
 
+  // The revision lands in file contents (cluster.env, mesh.yaml, hosts) only once it names a declared revision.
+  test.each(['a\nb', '../x', 'yes', '0X1F', '{{ .Revision }}'])('a hostile revision %j names no revision: refused, nothing written', (revision) => {
+    expectRejected(withGroup(doc, { revision }), { field: 'vmGroups.canary-vm.revision', contains: [JSON.stringify(revision), 'names no revision or revision tag'] });
+  });
+
   test('a revision in a mesh without revisions', () => {
     const { revisions: _r, ...unrevisioned } = vmOnly([], { revision: '1-30-3' });
     expectRejected(toYaml(unrevisioned), { field: 'vmGroups.hello-vm.revision', contains: ['"1-30-3"', 'declares none'] });

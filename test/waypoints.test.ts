@@ -6,7 +6,7 @@ import { WaypointTraffic } from '../src/application/waypoint';
 import { IstioInstallMethod } from '../src/argocd';
 import { Mesh } from '../src/mesh';
 import { parseYamlDocuments, toYaml } from '../src/output/yaml';
-import { expectRejected } from './support/hostile';
+import { expectAccepted, expectRejected } from './support/hostile';
 import { find, fixtureDocs, fixturePath, meshOf, objectsByCluster, outputTree, PROJECT_ROOT, problemsOf, withoutSyncWave } from './support/mesh';
 import { expectValid } from './support/schema-validator';
 
@@ -192,6 +192,20 @@ describe('rejected waypoints: nothing written, the problem named with the value 
     edit(t);
     return t;
   };
+
+  // A waypoint's name becomes an object name, a label value, a file name and a SPIFFE principal.
+  test.each(['a\nb', '../x', '0X1F', '{{ .Values.name }}', 'x'.repeat(64)])('a hostile name %j is refused as a DNS-1123 label', (name) => {
+    // Problems show names JSON-escaped (formatProblem), so the field is matched as shown.
+    const shown = JSON.stringify(`${HW}.waypoints.${name}.name`).slice(1, -1);
+    expectRejected(toYaml(withWaypoints([{ name, services: ['helloworld'] }])), { field: shown, contains: [JSON.stringify(name), 'DNS-1123 label'] });
+  });
+
+  test('a name YAML 1.1 reads as a boolean ("yes") is a valid label: written as the string it is', () => {
+    const tree = expectAccepted(toYaml(withWaypoints([{ name: 'yes', services: ['helloworld'] }])));
+    const gateway = parseYamlDocuments(tree['cluster1/40-gateways/gateway_sample_yes.yaml'])[0] as any;
+    expect(gateway.metadata.name).toBe('yes');
+    expect(tree['cluster1/40-gateways/gateway_sample_yes.yaml']).toMatch(/name: ['"]yes['"]/);
+  });
 
   test('a waypoint in a sidecar mesh', () => {
     expectRejected(toYaml(withWaypoints([{ services: ['helloworld'] }], (t) => { t.dataPlaneMode = 'sidecar'; })),
